@@ -1,0 +1,227 @@
+"""The ``hvsim`` command line: a registry of subcommands, argument parsing and exit codes.
+
+Each subcommand is a :class:`Subcommand` (name, help, an argument builder and a runner
+returning the process exit status) registered in :data:`SUBCOMMANDS`; ``main`` builds the
+parser from the registry.  This is the only module that prints or configures logging.
+
+Errors the user can fix (bad file, bad option) are one line ``hvsim: error: ...`` on stderr
+with exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+from hvsim import __version__
+from hvsim.bare import (
+    BOARDS,
+    DEFAULT_MEMORY,
+    REASON_DEADLOCK,
+    REASON_MAX_INSNS,
+    REASON_RESET,
+    BareResult,
+    run_program,
+)
+from hvsim.loader.elf import LoaderError
+from hvsim.logging import configure_logging
+
+EXIT_USAGE = 2  # bad input: unreadable or unfit program, bad option
+EXIT_MAX_INSNS = 124  # the --max-insns limit was reached (like timeout(1))
+EXIT_DEADLOCK = 125  # the hart waits in WFI and nothing can ever wake it
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+SIZE_SUFFIXES = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+_SIZE_RE = re.compile(r"(\d+)\s*([KMGT]?)(?:I?B)?", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """``"256M"`` -> 268435456: a byte count with an optional K/M/G/T (binary) suffix."""
+    m = _SIZE_RE.fullmatch(text.strip())
+    if m is None:
+        raise argparse.ArgumentTypeError(f"invalid size {text!r} (expected e.g. 256M, 1G, 65536)")
+    value = int(m.group(1)) * SIZE_SUFFIXES[m.group(2).upper()]
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"size {text!r} must be positive")
+    return value
+
+
+def parse_count(text: str) -> int:
+    """A positive instruction count (``1000000``, ``1_000_000`` or ``0x100``)."""
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid count {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"count {text!r} must be positive")
+    return value
+
+
+def exit_status(code: int) -> int:
+    """A program exit code as a process status: the low byte, but never 0 for a failure."""
+    if 0 <= code <= 255:
+        return code
+    return code & 0xFF or 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``hvsim: error: ...`` and status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+def fail(message: str) -> NoReturn:
+    print(f"hvsim: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One ``hvsim NAME`` command."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    epilog: str = ""
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {}
+
+
+def register_subcommand(sub: Subcommand) -> Subcommand:
+    SUBCOMMANDS[sub.name] = sub
+    return sub
+
+
+# ---- hvsim bare ------------------------------------------------------------------------------
+BARE_EPILOG = f"""\
+exit status:
+  N    the program's exit code (HTIF tohost or test finisher); codes above 255 are
+       reduced to their low byte, or 1 if that byte is 0
+  0    also when the program requests a reset
+  {EXIT_USAGE}    bad input: missing, unreadable or unfit ELF (not RISC-V, 32-bit,
+       big-endian, segment outside RAM), bad option
+  {EXIT_MAX_INSNS}  --max-insns reached before the program exited
+  {EXIT_DEADLOCK}  deadlock: the hart waits in WFI with no timer armed
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+"""
+
+
+def _bare_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("program", metavar="PROGRAM.elf", help="RV64 ELF to run in M-mode")
+    p.add_argument(
+        "--machine",
+        choices=sorted(BOARDS),
+        default="spike",
+        help="memory map: spike (CLINT, UART) or virt (also the SiFive test finisher); "
+        "default %(default)s",
+    )
+    p.add_argument(
+        "--memory",
+        type=parse_size,
+        default=DEFAULT_MEMORY,
+        metavar="SIZE",
+        help="RAM size at 0x80000000 with K/M/G suffix (default 256M)",
+    )
+    p.add_argument(
+        "--max-insns",
+        type=parse_count,
+        default=None,
+        metavar="N",
+        help=f"stop after N instructions (exit status {EXIT_MAX_INSNS})",
+    )
+    p.add_argument(
+        "--trace", action="store_true", help="print every instruction (pc, word, disassembly)"
+    )
+
+
+def _summary(result: BareResult) -> str:
+    return (
+        f"hvsim: {result.retired} instructions in {result.wall_seconds:.2f} s "
+        f"({result.mips:.2f} MIPS)"
+    )
+
+
+def _run_bare(args: argparse.Namespace) -> int:
+    try:
+        result = run_program(
+            args.program,
+            machine=args.machine,
+            memory=args.memory,
+            max_insns=args.max_insns,
+            trace=sys.stderr if args.trace else None,
+            console=sys.stdout,
+        )
+    except (LoaderError, ValueError) as exc:
+        fail(str(exc))
+    summary = _summary(result)
+    if result.reason == REASON_MAX_INSNS:
+        print(
+            f"{summary}, stopped: instruction limit --max-insns {args.max_insns} reached "
+            f"(exit status {EXIT_MAX_INSNS})",
+            file=sys.stderr,
+        )
+        return EXIT_MAX_INSNS
+    if result.reason == REASON_DEADLOCK:
+        print(
+            f"{summary}, stopped: deadlock, the hart waits in WFI with no timer armed "
+            f"(exit status {EXIT_DEADLOCK})",
+            file=sys.stderr,
+        )
+        return EXIT_DEADLOCK
+    if result.reason == REASON_RESET:
+        print(f"{summary}, the program requested a reset", file=sys.stderr)
+        return 0
+    code = result.exit_code if result.exit_code is not None else 0
+    print(f"{summary}, exit code {code}", file=sys.stderr)
+    return exit_status(code)
+
+
+register_subcommand(
+    Subcommand(
+        "bare",
+        "run a bare-metal RV64 ELF on one hart (HTIF, CLINT, 16550 UART), like Spike",
+        _bare_arguments,
+        _run_bare,
+        BARE_EPILOG,
+    )
+)
+
+
+# ---- entry point ------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="hvsim", description="Discrete-event multi-VM RISC-V hypervisor simulator"
+    )
+    parser.add_argument("--version", action="version", version=f"hvsim {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
+    )
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for sub in SUBCOMMANDS.values():
+        p = subs.add_parser(
+            sub.name,
+            help=sub.help,
+            description=sub.help,
+            epilog=sub.epilog or None,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_arguments(p)
+        p.set_defaults(handler=sub.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("hvsim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,1 @@
+"""hvsim.config package."""

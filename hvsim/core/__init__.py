@@ -1,0 +1,1 @@
+"""hvsim.core package."""

@@ -1,0 +1,1 @@
+"""hvsim.hv.sbi package."""

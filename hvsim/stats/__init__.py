@@ -1,0 +1,1 @@
+"""hvsim.stats package."""
