@@ -88,6 +88,7 @@ class BareHart(Protocol):
     x: list[int]
     priv: int
     trace: TextIO | None
+    trap_count: int
 
     def run(self, budget: int) -> tuple[int, StopReason]: ...
 
@@ -237,6 +238,7 @@ class BareMachine:
         """Drive the hart until the program stops, deadlocks or ``max_insns`` retire."""
         hart, clock = self.hart, self.clock
         retired = 0
+        steps = 0  # retired instructions plus traps taken: a trap storm also reaches max_insns
         reason: str | None = None
         dozing = False  # the last stop was WFI with no timer deadline ahead
         start = time.perf_counter()
@@ -245,9 +247,11 @@ class BareMachine:
             deadline = self._deadline()
             budget = chunk if deadline is None else min(chunk, clock.insns_until(deadline))
             if max_insns is not None:
-                budget = min(budget, max_insns - retired)
+                budget = min(budget, max_insns - steps)
+            traps_before = hart.trap_count
             n, stop = hart.run(max(1, budget))
             retired += n
+            steps += n + hart.trap_count - traps_before
             self._sync_timers()
             if stop is StopReason.HALT:
                 reason = self.stop_reason or REASON_HALT
@@ -263,7 +267,7 @@ class BareMachine:
                     dozing = True  # a timer may have fired at this very boundary: look again
             else:
                 dozing = False
-            if reason is None and max_insns is not None and retired >= max_insns:
+            if reason is None and max_insns is not None and steps >= max_insns:
                 reason = REASON_MAX_INSNS
         wall = time.perf_counter() - start
         self.console.flush()

@@ -4,6 +4,7 @@
  * Covers: with STCE = 1, mip.STIP reflects time >= stimecmp and is no longer writable
  * through mip; a timer programmed ahead fires (taken in M without delegation, in S with
  * mideleg.STI) once time reaches stimecmp and not earlier; rewriting stimecmp clears STIP;
+ * WFI with MIE = 0 wakes up at the stimecmp deadline;
  * S-mode accesses to stimecmp are illegal when menvcfg.STCE = 0 or mcounteren.TM = 0, while
  * M-mode may always access it.
  *
@@ -111,6 +112,33 @@ HVTEST_BEGIN
     csrr a1, mip
     CHECK_BITS a1, MIP_STIP, MIP_STIP
     csrc mip, a0
+
+    TEST_CASE 11                /* WFI (MIE = 0) wakes up when time reaches stimecmp */
+    li a0, MENVCFG_STCE
+    csrs CSR_MENVCFG, a0
+    csrw mideleg, zero
+    li a0, MIP_STIP
+    csrw mie, a0
+    IRQ_LOG_RESET
+    rdtime a0
+    li a1, 3000
+    add s3, a0, a1
+    csrw CSR_STIMECMP, s3
+    li s4, 0
+1:  wfi
+    addi s4, s4, 1
+    csrr a0, mip
+    andi a0, a0, MIP_STIP
+    bnez a0, 2f
+    li a1, 1000000
+    bltu s4, a1, 1b
+    j hv_fail
+2:  rdtime a0
+    CHECK_LEU s3, a0
+    CHECK_IRQ_COUNT 0
+    CHECK s4, 1                 /* one wfi was enough (WFI implemented as a real wait) */
+    li a0, -1
+    csrw CSR_STIMECMP, a0
     csrw mie, zero
     csrw mideleg, zero
 

@@ -82,10 +82,12 @@ HVTEST_BEGIN
     csrw mie, a0                /* MTIP is still pending (mtimecmp in the past) */
     ld s3, 0(s2)
     wfi
-    ld a0, 0(s2)
+#ifndef QEMU_COMPAT
+    ld a0, 0(s2)                /* (QEMU's mtime is host time: no bound there) */
     sub a0, a0, s3
     li a1, 1000
     CHECK_LTU a0, a1            /* far less than any timer period used here */
+#endif
     CHECK_IRQ_COUNT 2
     li a0, -1
     sd a0, 0(s1)

@@ -169,6 +169,9 @@ class Hart:
         self.vmexit = False
         self.trap_idx = 0
         self.trap_pc = 0
+        self.budget = 0
+        self.loop_n = 0
+        self.trap_count = 0  # synchronous exceptions taken (each also costs one budget unit)
         self.csr_num = 0
         self.fctx: dict[tuple, tuple[dict, dict]] = {}
         self.dctx: dict[tuple, tuple[dict, dict]] = {}
@@ -412,6 +415,7 @@ class Hart:
         get = self.jc.get
         self.flag = True
         self.vmexit = False
+        self.budget = budget  # loop blocks iterate while another iteration fits
         reason = StopReason.BUDGET
         while True:
             if self.flag:
@@ -433,31 +437,37 @@ class Hart:
                         ent = self._lookup(pc, True)
                 except Trap as trap:
                     budget -= 1  # a trap costs budget, so a trap storm still ends the batch
+                    self.budget = budget
                     if self._trap(trap, pc, n):
                         reason = StopReason.VMEXIT
                         pc = self.pc
                         break
                     pc = self.pc
                     continue
-            fn, k = ent
+            fn, k, loop = ent
             try:
                 pc = fn(X, self, n)
             except Trap as trap:
                 n += self.trap_idx
                 budget -= 1
+                self.budget = budget
                 if self._trap(trap, self.trap_pc, n):
                     reason = StopReason.VMEXIT
                     pc = self.pc
                     break
                 pc = self.pc
                 continue
-            n += k
+            if loop:
+                n = self.loop_n
+            else:
+                n += k
         self.pc = pc
         self.retired += n
         self.cur_n = 0
         return n, reason
 
     def _trap(self, trap: Trap, epc: int, n: int) -> bool:
+        self.trap_count += 1
         self.cur_n = n
         self.pc = epc
         self.take_trap(trap)

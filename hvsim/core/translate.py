@@ -47,7 +47,8 @@ M64 = (1 << 64) - 1
 
 @dataclass(slots=True)
 class Block:
-    """A translated block: ``entry`` = (function, instruction count) for the jump caches."""
+    """A translated block.  ``entry`` = (function, instruction count, is-loop) is what the jump
+    caches hold; a loop block reports how many instructions it retired in ``hart.loop_n``."""
 
     va: int
     pa: int
@@ -57,11 +58,12 @@ class Block:
     pcs: tuple[int, ...]
     insns: tuple[Insn | None, ...]
     raws: tuple[int, ...]
+    loop: bool = False
     source: str = ""
-    entry: tuple[Callable[..., int], int] = field(init=False)
+    entry: tuple[Callable[..., int], int, bool] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.entry = (self.fn, self.count)
+        self.entry = (self.fn, self.count, self.loop)
 
 
 def block_globals(h: Hart) -> dict[str, object]:
@@ -133,72 +135,108 @@ _CONTROL = {"jal", "jalr", "beq", "bne", "blt", "bge", "bltu", "bgeu"}
 def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
     """Translate the block at guest ``va`` (host physical ``pa``)."""
     insns, pages = fetch_insns(h, va, pa, 1 if single else MAX_BLOCK_INSNS)
-    body: list[str] = []
-    line_of: dict[int, int] = {}
+    last = insns[-1][2]
+    # A block whose final jump or branch targets its own start becomes a loop that iterates
+    # inside the generated function while the batch budget allows.
+    loop = (
+        not single
+        and last is not None
+        and last.name in _LOOPABLE
+        and ((insns[-1][0] + last.imm) & M64) == va
+    )
+    emitters: list[tuple[int, list[str]]] = []
     reads: set[int] = set()
     writes: set[int] = set()
-    uses_tr = uses_tw = False
-    exit_expr: str | None = None
-    header_lines = 2  # "def ...:" is line 1; register loads and TLB locals are counted below
-    emitted: list[tuple[int, list[str]]] = []
+    final: Emitter | None = None
     for idx, (pc, raw, insn) in enumerate(insns):
         if insn is None:
-            emitted.append((idx, [f"raise Trap({E.CAUSE_ILLEGAL_INSTRUCTION}, {raw})"]))
-            exit_expr = None
+            emitters.append((idx, [f"raise Trap({E.CAUSE_ILLEGAL_INSTRUCTION}, {raw})"]))
+            final = None
             continue
         e = Emitter(insn, pc, idx)
+        if loop:
+            e.count_base = "_n"
         SEMANTICS[insn.name](e)
         reads |= e.reads
         writes |= e.writes
-        text = "\n".join(e.lines)
-        uses_tr = uses_tr or "TR." in text
-        uses_tw = uses_tw or "TW." in text
-        emitted.append((idx, e.lines or ["pass"]))
-        exit_expr = e.exit
-    if exit_expr is None:
-        last_pc, _, last = insns[-1]
-        length = last.length if last is not None else 4
-        exit_expr = str((last_pc + length) & M64)
+        emitters.append((idx, e.lines))
+        final = e
+    text = "\n".join(line for _, lines in emitters for line in lines)
+    calls_out = "(h," in text  # slow paths and helpers may raise the hart's flag
 
-    prologue = [f"    x{r} = X[{r}]" for r in sorted(reads)]
-    if uses_tr:
-        prologue.append("    TR = h.tr")
-    if uses_tw:
-        prologue.append("    TW = h.tw")
-    lineno = 1 + len(prologue) + header_lines  # line of the first statement inside "try:"
-    for idx, lines in emitted:
-        for text in lines:
-            line_of[lineno] = idx
-            body.append("        " + text)
-            lineno += 1
+    prologue = [f"x{r} = X[{r}]" for r in sorted(reads)]
+    if "TR." in text:
+        prologue.append("TR = h.tr")
+    if "TW." in text:
+        prologue.append("TW = h.tw")
     writeback = [f"X[{r}] = x{r}" for r in sorted(writes)]
-    src = ["def _blk(X, h, n):", *prologue, "    try:", *body, "    except Trap as _e:"]
-    src += ["        " + w for w in writeback]
+    count = len(insns)
+    if loop:
+        assert final is not None and final.cond is not None
+        prologue += [f"_B = h.budget - {count}", "_n = n"]
+        indent = "            "
+        head = ["    try:", "        while True:"]
+        stop = "_n > _B or h.flag" if calls_out else "_n > _B"
+        tail = [
+            f"{indent}_n += {count}",
+            f"{indent}if not ({final.cond}):",
+            f"{indent}    _t = {final.next}",
+            f"{indent}    break",
+            f"{indent}if {stop}:",
+            f"{indent}    _t = {va}",
+            f"{indent}    break",
+        ]
+        trap_idx = "_n - n + _L[_e.__traceback__.tb_lineno]"
+        epilogue = ["    h.loop_n = _n", "    return _t"]
+    else:
+        if final is not None and final.exit is not None:
+            exit_expr = final.exit
+        else:
+            last_pc, _, last_insn = insns[-1]
+            exit_expr = str((last_pc + (last_insn.length if last_insn else 4)) & M64)
+        indent = "        "
+        head = ["    try:"]
+        tail = []
+        trap_idx = "_L[_e.__traceback__.tb_lineno]"
+        epilogue = [f"    return {exit_expr}"]
+
+    src = ["def _blk(X, h, n):", *("    " + p for p in prologue), *head]
+    line_of: dict[int, int] = {}
+    for idx, lines in emitters:
+        for line in lines:
+            src.append(indent + line)
+            line_of[len(src)] = idx  # 1-based line number of the statement just added
+    if len(src) == len(prologue) + 1 + len(head):
+        src.append(indent + "pass")
+    src += tail
+    src += ["    except Trap as _e:", *("        " + w for w in writeback)]
     src += [
-        "        _i = _L[_e.__traceback__.tb_lineno]",
+        f"        _i = {trap_idx}",
         "        h.trap_idx = _i",
-        "        h.trap_pc = _P[_i]",
+        "        h.trap_pc = _P[_L[_e.__traceback__.tb_lineno]]",
         "        raise",
     ]
     src += ["    " + w for w in writeback]
-    src.append(f"    return {exit_expr}")
+    src += epilogue
     source = "\n".join(src) + "\n"
-    assert src[header_lines + len(prologue) - 1].strip() == "try:", source
 
     g = dict(h.code_cache.globals)
     pcs = tuple(pc for pc, _, _ in insns)
     g["_L"] = line_of
     g["_P"] = pcs
-    code = compile(source, f"<block {va:#x}>", "exec")
-    exec(code, g)
+    exec(compile(source, f"<block {va:#x}>", "exec"), g)
     return Block(
         va=va,
         pa=pa,
-        count=len(insns),
+        count=count,
         fn=g["_blk"],  # type: ignore[arg-type]
         pages=tuple(pages),
         pcs=pcs,
         insns=tuple(i for _, _, i in insns),
         raws=tuple(r for _, r, _ in insns),
+        loop=loop,
         source=source,
     )
+
+
+_LOOPABLE = {"beq", "bne", "blt", "bge", "bltu", "bgeu", "jal"}

@@ -348,10 +348,13 @@ hv_putchar:
     sd zero, 0(t0)
 3:  jr t4
 4:  li t0, VIRT_UART
-5:  lbu t1, 5(t0)               /* LSR: wait for THR empty */
+    li t2, 100000
+5:  lbu t1, 5(t0)               /* LSR: wait (bounded) for THR empty */
     andi t1, t1, 0x20
-    beqz t1, 5b
-    sb a0, 0(t0)
+    bnez t1, 6f
+    addi t2, t2, -1
+    bnez t2, 5b
+6:  sb a0, 0(t0)
     jr t4
 
 /* puts(a1); returns through t3.  Clobbers a0, a1, t0-t2, t4. */

@@ -4,7 +4,8 @@
  * Owns a pool of zeroed page-table pages and four M-mode routines (standard calling
  * convention; they clobber a0-a7 and t0-t4, use no stack):
  *
- *   hv_vm_init(a0 = levels)            start a new, empty table; levels = 3 (Sv39) or 4 (Sv48)
+ *   hv_vm_init(a0 = levels)            start a new, empty table (a new root; earlier tables
+ *                                      stay intact); levels = 3 (Sv39) or 4 (Sv48)
  *   hv_vm_map(a0 = va, a1 = pa, a2 = pte flags, a3 = leaf level) -> a0 = &leaf PTE
  *                                      creates the intermediate tables on the way; the leaf
  *                                      level is 0 for 4 KiB, 1 for 2 MiB, 2 for 1 GiB,
@@ -15,8 +16,9 @@
  *                                      uses: the image's 2 MiB at RAM_BASE identity-mapped
  *                                      RWX for S-mode, and again at HV_UALIAS_VA with U set.
  *
- * Page tables are written through physical addresses: call these in M-mode (or in S-mode
- * with translation off).
+ * hv_vm_root holds the root that hv_vm_map and hv_vm_satp work on: a program keeping
+ * several tables saves and restores it.  Page tables are written through physical
+ * addresses: call these in M-mode (or in S-mode with translation off).
  */
 #include "hvtest.h"
 
@@ -28,8 +30,6 @@
     .globl hv_vm_init
 hv_vm_init:
     sd a0, hv_vm_levels, t0
-    la t0, hv_pt_pool
-    sd t0, hv_pt_next, t1
     mv t4, ra
     jal ra, hv_pt_alloc
     sd a7, hv_vm_root, t0
@@ -124,7 +124,7 @@ hv_vm_basic:
     .globl hv_vm_root, hv_vm_levels
 hv_vm_root:   .dword 0
 hv_vm_levels: .dword 3
-hv_pt_next:   .dword 0
+hv_pt_next:   .dword hv_pt_pool
 hv_vm_ra:     .dword 0
 
     .bss

@@ -30,7 +30,18 @@ if TYPE_CHECKING:
 class Emitter:
     """Collects the source lines of one instruction and the registers it touches."""
 
-    __slots__ = ("exit", "idx", "insn", "lines", "pc", "reads", "writes")
+    __slots__ = (
+        "cond",
+        "count_base",
+        "exit",
+        "idx",
+        "insn",
+        "lines",
+        "pc",
+        "reads",
+        "target",
+        "writes",
+    )
 
     def __init__(self, insn: Insn, pc: int, idx: int) -> None:
         self.insn = insn
@@ -40,6 +51,9 @@ class Emitter:
         self.reads: set[int] = set()
         self.writes: set[int] = set()
         self.exit: str | None = None
+        self.cond: str | None = None  # for a conditional branch: the taken condition
+        self.target: int | None = None  # for a direct jump or branch: the taken target
+        self.count_base = "n"  # the local counting retired instructions before this block
 
     # operands -------------------------------------------------------------------------------
     def _src(self, r: int) -> str:
@@ -77,11 +91,16 @@ class Emitter:
     @property
     def count(self) -> str:
         """Expression: instructions retired in this batch before this instruction."""
-        return f"n + {self.idx}" if self.idx else "n"
+        return f"{self.count_base} + {self.idx}" if self.idx else self.count_base
 
     # output -----------------------------------------------------------------------------------
     def line(self, text: str) -> None:
         self.lines.append(text)
+
+    def branch(self, cond: str, target: int) -> None:
+        """End the block: go to ``target`` if ``cond`` holds, else fall through."""
+        self.cond, self.target = cond, target
+        self.exit = f"{target} if {cond} else {self.next}"
 
     def set_rd(self, expr: str) -> None:
         """``rd = expr`` (evaluated for side effects only when rd is x0)."""

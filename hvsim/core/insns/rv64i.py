@@ -122,7 +122,9 @@ def auipc(e: Emitter) -> None:
 @semantics("jal")
 def jal(e: Emitter) -> None:
     e.set_rd(str(e.next))
-    e.exit = str((e.pc + e.imm) & M)
+    e.target = (e.pc + e.imm) & M
+    e.cond = "True"
+    e.exit = str(e.target)
 
 
 @semantics("jalr")
@@ -145,8 +147,7 @@ _BRANCH = {
 
 def _branch(template: str):
     def emit(e: Emitter) -> None:
-        cond = template.format(a=e.rs1, b=e.rs2)
-        e.exit = f"{(e.pc + e.imm) & M} if {cond} else {e.next}"
+        e.branch(template.format(a=e.rs1, b=e.rs2), (e.pc + e.imm) & M)
 
     return emit
 
