@@ -406,6 +406,21 @@ class Hart:
         self.hstatus &= ~B.HSTATUS_SPV
         self.flag = True
 
+    def leave_guest(self) -> None:
+        """An asynchronous exit to HS-mode (a preemption at a slice end, as a host interrupt
+        would cause): the guest pc goes to sepc and its privilege to hstatus.SPVP/SPP."""
+        if not self.virt:
+            return
+        self.sepc = self.pc
+        hs = (self.hstatus | B.HSTATUS_SPV) & ~B.HSTATUS_SPVP
+        st = self.mstatus & ~B.MSTATUS_SPP
+        if self.priv == B.PRV_S:
+            hs |= B.HSTATUS_SPVP
+            st |= B.MSTATUS_SPP
+        self.hstatus, self.mstatus = hs, st
+        self.priv, self.virt = B.PRV_S, False
+        self.flag = True
+
     # ---- the batch loop ---------------------------------------------------------------------
     def run(self, budget: int) -> tuple[int, StopReason]:
         """Execute up to ``budget`` instructions; return (retired, why it stopped)."""

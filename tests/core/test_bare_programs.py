@@ -2,8 +2,8 @@
 
 Each program (one per guests/bare/*.S) checks itself and exits through HTIF with 0 on
 success or the number of the failing test case; it also prints ``PASS <name>`` or
-``FAIL <name> test <n> (...)`` on the HTIF console.  The guests are built with
-``make -C guests`` (the tests are skipped when the cross toolchain is missing).
+``FAIL <name> test <n> (...)`` on the HTIF console.  They are built with
+``make -C guests bare`` (the tests are skipped when the cross toolchain is missing).
 
 Two small programs built on the fly check the framework's failure path itself: a failed
 check and an unexpected trap must end the run with the test number, never with 0.
@@ -15,6 +15,7 @@ the few checks where QEMU 7.2 departs from the specification (listed in guests/R
 
 from __future__ import annotations
 
+import fcntl
 import io
 import shutil
 import subprocess
@@ -47,9 +48,13 @@ def _need_toolchain() -> None:
 
 def _make(*args: str) -> None:
     _need_toolchain()
-    done = subprocess.run(
-        ["make", "-s", "-C", str(GUESTS), *args], capture_output=True, text=True, check=False
-    )
+    lock_path = GUESTS / "build" / ".make.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:  # pytest-xdist workers must not build at the same time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(
+            ["make", "-s", "-C", str(GUESTS), *args], capture_output=True, text=True, check=False
+        )
     if done.returncode != 0:
         pytest.fail(f"building the guests failed:\n{done.stdout}\n{done.stderr}")
 
@@ -57,14 +62,14 @@ def _make(*args: str) -> None:
 @pytest.fixture(scope="session")
 def bare_build() -> Path:
     """guests/build/bare, built (incrementally) once per session."""
-    _make()
+    _make("bare")
     return GUESTS / "build" / "bare"
 
 
 @pytest.fixture(scope="session")
 def qemu_build() -> Path:
     """The -DQEMU_COMPAT variant of the programs, for the QEMU cross-check."""
-    _make(f"BUILD={QEMU_BUILD}", "EXTRA_CPPFLAGS=-DQEMU_COMPAT")
+    _make("bare", f"BUILD={QEMU_BUILD}", "EXTRA_CPPFLAGS=-DQEMU_COMPAT")
     return GUESTS / QEMU_BUILD / "bare"
 
 

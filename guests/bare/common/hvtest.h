@@ -20,9 +20,12 @@
  *    (M: MIE=0 and MPRV=0 on resume; S: SIE=0).  A resume label armed by code running in
  *    the U alias of the image (GOTO_U_ALIAS) is resumed at its identity address; the
  *    recorded epc stays the alias address (check it with CHECK_TRAP ..., HV_UALIAS_OFF).
- *    An exception without EXPECT_TRAP fails the running test.  Interrupts are logged (hv_irq_log, one entry per interrupt:
- *    (level << 8) | irq) and the handler clears that interrupt's enable bit (mie or sie)
- *    before returning to the interrupted instruction.
+ *    An exception without EXPECT_TRAP fails the running test.
+ *  - Interrupts are logged (hv_irq_log, one entry per interrupt: (level << 8) | irq) and
+ *    the handler clears that interrupt's enable bit (mie or sie) before returning to the
+ *    interrupted instruction.
+ *  - Building with -DQEMU_COMPAT leaves out the checks where QEMU 7.2 is known to differ
+ *    from the specification (guests/README.md lists them).
  *  - The program name printed comes from the file name (-DGUEST_NAME=... by the Makefile).
  *  - By default test programs are assembled with `.option norvc` so that instruction sizes
  *    are fixed; programs about the C extension say `.option rvc` and use c.* mnemonics.

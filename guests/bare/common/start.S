@@ -435,6 +435,9 @@ hv_irq_count:   .dword 0
 hv_irq_epc:     .dword 0
 hv_irq_status:  .dword 0
 hv_irq_log:     .fill TI_IRQ_LOG_N, 8, 0
+    .if (. - hv_trap_info) != TI_SIZE || (hv_irq_log - hv_trap_info) != TI_IRQ_LOG
+    .error "hv_trap_info does not match the TI_* offsets of hvtest.h"
+    .endif
     .globl hv_wait_deadline
 hv_wait_deadline: .dword 0
 hv_no_htif:     .dword 0

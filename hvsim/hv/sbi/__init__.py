@@ -1,1 +1,119 @@
-"""hvsim.hv.sbi package."""
+"""SBI: the hypervisor's implementation of the RISC-V Supervisor Binary Interface for guests.
+
+One module per extension registers an :class:`SbiExtension` with :func:`register` (EID or EID
+range, name, handler, probe), the way KVM's vcpu_sbi_*.c files fill ``sbi_ext[]``.
+:func:`handle_ecall` is the exit handler for ECALL from VS-mode: it looks the extension up by
+a7 (EID), calls it with a6 (FID) and a0-a5, writes the SBI return (a0 = error, a1 = value;
+legacy extensions return in a0 only), advances sepc and reports the exit.  An unknown
+extension or function returns SBI_ERR_NOT_SUPPORTED and never raises in the host.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from hvsim.core import bits as B
+from hvsim.hv.vcpu import Action
+
+if TYPE_CHECKING:
+    from hvsim.core.hart import Hart
+    from hvsim.hv.exits import ExitResult
+    from hvsim.hv.vcpu import Vcpu
+    from hvsim.hv.vm import VM
+
+SBI_SUCCESS = 0
+SBI_ERR_FAILED = -1
+SBI_ERR_NOT_SUPPORTED = -2
+SBI_ERR_INVALID_PARAM = -3
+SBI_ERR_DENIED = -4
+SBI_ERR_INVALID_ADDRESS = -5
+SBI_ERR_ALREADY_AVAILABLE = -6
+SBI_ERR_ALREADY_STARTED = -7
+SBI_ERR_ALREADY_STOPPED = -8
+SBI_ERR_NO_SHMEM = -9
+
+SPEC_VERSION = (2 << 24) | 0  # SBI v2.0
+IMPL_ID = 0x6876  # "hv": hvsim (not an officially assigned id)
+IMPL_VERSION = 1
+
+
+class SbiResult(NamedTuple):
+    """What an SBI function returns to the guest, and what the vCPU does next."""
+
+    error: int = SBI_SUCCESS
+    value: int = 0
+    action: Action = Action.RESUME
+    function: str = ""  # name for statistics, e.g. "set_timer"
+
+
+SbiHandler = Callable[["Vcpu", "Hart", int, list[int]], SbiResult]
+
+
+@dataclass(frozen=True)
+class SbiExtension:
+    name: str  # statistics name: "base", "time", "legacy", ...
+    eids: range
+    handler: SbiHandler
+    legacy: bool = False  # legacy extensions return their value in a0 only
+    probe: Callable[[VM], int] = lambda vm: 1
+
+
+EXTENSIONS: list[SbiExtension] = []
+_BY_EID: dict[int, SbiExtension] = {}
+
+EXTENSION_MODULES = ("base", "legacy", "time", "ipi", "rfence", "hsm", "srst", "dbcn")
+
+
+def register(ext: SbiExtension) -> SbiExtension:
+    for eid in ext.eids:
+        if eid in _BY_EID:
+            raise ValueError(f"SBI EID {eid:#x} registered twice")
+    EXTENSIONS.append(ext)
+    for eid in ext.eids if len(ext.eids) <= 256 else ():
+        _BY_EID[eid] = ext
+    return ext
+
+
+def find(eid: int) -> SbiExtension | None:
+    ext = _BY_EID.get(eid)
+    if ext is not None:
+        return ext
+    for candidate in EXTENSIONS:
+        if eid in candidate.eids:
+            return candidate
+    return None
+
+
+def load_extensions() -> None:
+    for name in EXTENSION_MODULES:
+        try:
+            importlib.import_module(f"hvsim.hv.sbi.{name}")
+        except ModuleNotFoundError as exc:  # an extension not written yet
+            if exc.name != f"hvsim.hv.sbi.{name}":
+                raise
+
+
+def handle_ecall(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    from hvsim.hv.exits import ExitResult
+
+    if not EXTENSIONS:
+        load_extensions()
+    x = hart.x
+    eid, fid = x[17], x[16]
+    ext = find(eid)
+    hart.sepc = (hart.sepc + 4) & B.M64
+    if ext is None:
+        x[10] = SBI_ERR_NOT_SUPPORTED & B.M64
+        return ExitResult(Action.RESUME, "sbi", f"unknown.{eid:#x}")
+    result = ext.handler(vcpu, hart, fid, x[10:16])
+    if ext.legacy:
+        x[10] = (result.value if result.error == SBI_SUCCESS else result.error) & B.M64
+    else:
+        x[10] = result.error & B.M64
+        if result.error == SBI_SUCCESS:
+            x[11] = result.value & B.M64
+    function = result.function or str(fid)
+    return ExitResult(result.action, "sbi", f"{ext.name}.{function}")

@@ -1,0 +1,300 @@
+"""Run hvsim's compute benchmarks on every available engine and print a table.
+
+usage: python benchmarks/run.py [--quick] [--repeat N] [--bench NAME ...] [--engine NAME ...]
+                                [--json PATH] [--no-build]
+
+Builds the guests (``make -C guests bench``, incremental), then runs each benchmark ELF
+``--repeat`` times on each engine (:mod:`benchmarks.engines`) and reports medians.  The
+instruction count always comes from hvsim (the reference engine); engines that time a whole
+process have the median time of a zero-iteration run of the same program subtracted
+("net"), so the ratio compares kernels, not start-up.  This is the runner script: the only
+place in the suite that prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.engines import ENGINES, REFERENCE_ENGINE, Engine, EngineRun
+from benchmarks.suite import (
+    BENCHMARKS,
+    ROOT,
+    Benchmark,
+    BuildError,
+    build_guests,
+    iterations_for,
+    patched_elf,
+)
+from hvsim.logging import configure_logging
+
+
+@dataclass
+class Row:
+    """One (benchmark, engine) line of the result table."""
+
+    benchmark: str
+    engine: str
+    iterations: int
+    instructions: int | None  # counted by the engine, or estimated from hvsim's count
+    estimated: bool
+    wall_median: float | None  # net of start-up for engines that include it
+    startup_median: float | None
+    mips_median: float | None
+    vs_reference: float | None  # MIPS / hvsim's MIPS (>1: faster than hvsim)
+    ok: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the reference engine measured for one benchmark."""
+
+    setup_insns: int  # instructions of a zero-iteration run (start-up, set-up, check, exit)
+    insns_per_iter: float
+    mips: float | None
+
+
+# ---- machine information ------------------------------------------------------------------
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def git_revision() -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def machine_info(engines: list[Engine]) -> dict[str, str]:
+    info = {
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "cpu": f"{cpu_model()} ({os.cpu_count()} logical CPUs)",
+        "os": platform.platform(),
+        "hvsim revision": git_revision(),
+    }
+    for engine in engines:
+        info[f"engine {engine.name}"] = engine.version()
+    return info
+
+
+# ---- measuring ----------------------------------------------------------------------------
+def run_repeated(engine: Engine, elf: Path, repeat: int) -> list[EngineRun]:
+    return [engine.run(elf) for _ in range(repeat)]
+
+
+def median_or_none(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def measure(
+    bench: Benchmark, engines: list[Engine], size: str, repeat: int, tmp: Path
+) -> list[Row]:
+    base_iters = iterations_for(bench.elf, size)
+    empty = patched_elf(bench.elf, 0, tmp)
+    ref: Reference | None = None
+    rows: list[Row] = []
+    for engine in engines:
+        iters = base_iters * engine.scale
+        elf = patched_elf(bench.elf, iters, tmp)
+        progress(f"{bench.name}: {iters} iterations on {engine.name} ...")
+        runs = run_repeated(engine, elf, repeat)
+        startup = None
+        if engine.includes_startup:
+            startup = statistics.median(r.wall_seconds for r in run_repeated(engine, empty, repeat))
+        walls = [r.wall_seconds - (startup or 0.0) for r in runs]
+        wall = statistics.median(walls)
+        notes = [
+            f"exit code {r.exit_code}: {r.output.strip()[-200:]}"
+            for r in runs[:1]
+            if r.exit_code != 0
+        ]
+        counts = {r.instructions for r in runs}
+        if len(counts) > 1:
+            notes.append(f"instruction counts differ between runs: {sorted(counts)}")
+        insns, estimated = runs[0].instructions, False
+        if insns is None and ref is not None:
+            net = startup is not None  # the set-up instructions were subtracted with the time
+            insns = round(ref.insns_per_iter * iters) + (0 if net else ref.setup_insns)
+            estimated = True
+        mips = median_or_none([insns / w / 1e6 for w in walls if w > 0]) if insns else None
+        if engine.name == REFERENCE_ENGINE and insns is not None:
+            setup = engine.run(empty).instructions or 0
+            ref = Reference(setup, (insns - setup) / iters, mips)
+        if wall <= 0:
+            notes.append("kernel time below start-up noise: use a larger size")
+        ok = all(r.exit_code == 0 for r in runs)
+        rows.append(
+            Row(
+                benchmark=bench.name,
+                engine=engine.name,
+                iterations=iters,
+                instructions=insns,
+                estimated=estimated,
+                wall_median=wall,
+                startup_median=startup,
+                mips_median=mips,
+                vs_reference=mips / ref.mips if mips and ref and ref.mips else None,
+                ok=ok,
+                note="; ".join(notes),
+            )
+        )
+    return rows
+
+
+# ---- output -------------------------------------------------------------------------------
+def progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+COLUMNS = (
+    "benchmark",
+    "engine",
+    "iters",
+    "instructions",
+    "wall s (median)",
+    "start-up s",
+    "MIPS (median)",
+    "vs hvsim",
+    "result",
+)
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def table_cells(rows: list[Row]) -> list[list[str]]:
+    return [
+        [
+            r.benchmark,
+            r.engine,
+            str(r.iterations),
+            ("~" if r.estimated else "") + _fmt(r.instructions, ","),
+            _fmt(r.wall_median, ".3f"),
+            _fmt(r.startup_median, ".3f"),
+            _fmt(r.mips_median, ".2f"),
+            _fmt(r.vs_reference, ".1f") + ("x" if r.vs_reference else ""),
+            "ok" if r.ok else "FAIL",
+        ]
+        for r in rows
+    ]
+
+
+def print_table(rows: list[Row]) -> None:
+    cells = table_cells(rows)
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(COLUMNS)]
+        numeric = range(2, len(COLUMNS) - 1)
+
+        def line(values: list[str] | tuple[str, ...]) -> str:
+            return "  ".join(
+                v.rjust(w) if i in numeric else v.ljust(w)
+                for i, (v, w) in enumerate(zip(values, widths, strict=True))
+            ).rstrip()
+
+        print(line(COLUMNS))
+        print("  ".join("-" * w for w in widths))
+        for row in cells:
+            print(line(row))
+    else:
+        table = Table()
+        for i, name in enumerate(COLUMNS):
+            table.add_column(name, justify="right" if 2 <= i < len(COLUMNS) - 1 else "left")
+        for row in cells:
+            table.add_row(*row)
+        Console().print(table)
+    for r in rows:
+        if r.note:
+            print(f"note: {r.benchmark} on {r.engine}: {r.note}")
+
+
+# ---- command line -------------------------------------------------------------------------
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="a tenth of the full size")
+    p.add_argument("--repeat", type=int, default=3, help="runs per benchmark and engine")
+    names = [b.name for b in BENCHMARKS]
+    p.add_argument("--bench", action="append", choices=names, help="only these benchmarks")
+    p.add_argument("--engine", action="append", choices=sorted(ENGINES), help="only these")
+    p.add_argument("--json", type=Path, help="also write machine info and rows as JSON")
+    p.add_argument("--no-build", action="store_true", help="use the ELFs as they are")
+    args = p.parse_args(argv)
+    if args.repeat < 1:
+        p.error("--repeat must be at least 1")
+    return args
+
+
+def select_engines(names: list[str] | None) -> list[Engine]:
+    """The engines to run, reference first; unavailable ones are reported and skipped."""
+    chosen = names or list(ENGINES)
+    chosen = sorted(set(chosen), key=lambda n: (n != REFERENCE_ENGINE, list(ENGINES).index(n)))
+    engines = []
+    for name in chosen:
+        engine = ENGINES[name]()
+        why = engine.available()
+        if why is None:
+            engines.append(engine)
+        else:
+            progress(f"skipping engine {name}: {why}")
+    return engines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    configure_logging(0)  # hvsim's own warnings only, on stderr
+    benches = [b for b in BENCHMARKS if not args.bench or b.name in args.bench]
+    engines = select_engines(args.engine)
+    info = machine_info(engines)
+    for key, value in info.items():
+        print(f"{key + ':':<22}{value}")
+    size = "quick" if args.quick else "full"
+    print(f"{'size:':<22}{size}, {args.repeat} run(s) each, medians shown")
+    print()
+    if not args.no_build:
+        try:
+            build_guests(tuple(benches))
+        except BuildError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="hvsim-bench-") as tmp:
+        for bench in benches:
+            rows += measure(bench, engines, size, args.repeat, Path(tmp))
+    print_table(rows)
+    if args.json:
+        doc = {"machine": info, "size": size, "repeat": args.repeat}
+        doc["rows"] = [asdict(r) for r in rows]
+        args.json.write_text(json.dumps(doc, indent=2) + "\n")
+    return 0 if all(r.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""VM-exit dispatch: one table from scause to handler (like arch/riscv/kvm/vcpu_exit.c).
+
+A handler runs with the vCPU's hart in HS-mode right after the hardware trap entry (scause,
+sepc, stval, htval, htinst, hstatus.SPV/SPVP/GVA are set) and returns an :class:`ExitResult`:
+what to do next (:class:`~hvsim.hv.vcpu.Action`), the exit *kind* (its statistics and cost
+bucket: ``sbi``, ``csr``, ``mmio``, ``wfi``, ``demand_paging``, ``redirect``, ...) and a detail
+string (``time.set_timer``, ``regs0.read``, ``mhartid``, ...).
+
+Handlers:
+
+* ECALL from VS -> :mod:`hvsim.hv.sbi`.
+* Illegal instruction -> CSR emulation with the VM's configured values; anything else is
+  redirected to the guest's own trap handler (VS trap entry done by the hypervisor).
+* Virtual instruction -> WFI (block until an interrupt), WRS, configured CSR emulation, else
+  redirected to the guest as an illegal instruction (KVM does the same).
+* Guest-page faults -> MMIO emulation when the GPA is a device, demand paging when it is RAM
+  not yet mapped, and otherwise the VM is stopped with a crash report.
+* Anything else -> crash report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from hvsim.core import bits as B
+from hvsim.core.trap import INTERRUPT_BIT, Trap
+from hvsim.hv import mmio
+from hvsim.hv.vcpu import Action
+from hvsim.isa import encoding as E
+from hvsim.isa.decode import decode
+from hvsim.stats.recorder import ExitRecord
+
+if TYPE_CHECKING:
+    from hvsim.core.hart import Hart
+    from hvsim.hv.vcpu import Vcpu
+
+
+class ExitResult(NamedTuple):
+    action: Action
+    kind: str
+    detail: str = ""
+    crash_reason: str = ""
+
+
+Handler = Callable[["Vcpu", "Hart"], ExitResult]
+HANDLERS: dict[int, Handler] = {}
+
+M64 = B.M64
+WFI_BITS = 0x10500073
+CSR_OPS = {"csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"}
+WRS_BITS = {0x00D00073: "wrs.nto", 0x01D00073: "wrs.sto"}
+
+
+def handles(*causes: int) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for cause in causes:
+            HANDLERS[cause] = fn
+        return fn
+
+    return register
+
+
+def dispatch(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    """Handle the VM exit the hart just took; never raises for guest behaviour."""
+    cause = hart.scause
+    handler = HANDLERS.get(cause, _unhandled)
+    try:
+        return handler(vcpu, hart)
+    except Trap as trap:  # e.g. the HLVX fetch of an MMIO instruction faulted
+        return ExitResult(Action.CRASH, "error", "fault", f"hypervisor access faulted: {trap!r}")
+    except Exception as exc:
+        return ExitResult(
+            Action.CRASH, "error", type(exc).__name__, f"exit handler failed: {exc!r}"
+        )
+
+
+def snapshot(hart: Hart) -> tuple[int, int, int, int, int]:
+    """The exit's trap CSRs (scause, sepc, stval, htval, htinst) before a handler changes them."""
+    return hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst
+
+
+def record(
+    vcpu: Vcpu,
+    trap: tuple[int, int, int, int, int],
+    result: ExitResult,
+    time_ps: int,
+    handling_ps: int,
+) -> None:
+    cause, sepc, stval, htval, htinst = trap
+    rec = ExitRecord(
+        time_ps,
+        vcpu.vm.name,
+        vcpu.index,
+        cause,
+        result.kind,
+        result.detail,
+        sepc,
+        stval,
+        htval,
+        htinst,
+        handling_ps,
+    )
+    vcpu.vm.host.stats.exits.append(rec)
+    vcpu.last_exits.append(rec)
+    counters = vcpu.stats.counters
+    counters["exits." + result.kind] += 1
+    if result.detail:
+        counters["exits." + result.kind + "." + result.detail] += 1
+
+
+def _unhandled(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    cause = hart.scause
+    if cause & INTERRUPT_BIT:
+        return ExitResult(Action.RESUME, "interrupt", str(cause & ~INTERRUPT_BIT))
+    name = E.CAUSE_NAMES.get(cause, str(cause))
+    return ExitResult(Action.CRASH, "unhandled", name, f"unhandled exception: {name}")
+
+
+# ---- SBI ------------------------------------------------------------------------------------
+@handles(E.CAUSE_VIRTUAL_SUPERVISOR_ECALL)
+def _ecall(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    from hvsim.hv.sbi import handle_ecall
+
+    return handle_ecall(vcpu, hart)
+
+
+# ---- redirecting a trap into the guest --------------------------------------------------------
+def redirect(vcpu: Vcpu, hart: Hart, cause: int, tval: int) -> None:
+    """Deliver an exception to the guest's VS-mode handler (KVM's trap_redirect)."""
+    guest_priv = B.PRV_S if hart.hstatus & B.HSTATUS_SPVP else B.PRV_U
+    vs = hart.vsstatus & ~(B.MSTATUS_SPP | B.MSTATUS_SPIE | B.MSTATUS_SIE)
+    if hart.vsstatus & B.MSTATUS_SIE:
+        vs |= B.MSTATUS_SPIE
+    if guest_priv == B.PRV_S:
+        vs |= B.MSTATUS_SPP
+    hart.vsstatus = vs
+    hart.vscause, hart.vstval, hart.vsepc = cause, tval, hart.sepc
+    hart.sepc = hart.vstvec & ~3
+    hart.hstatus |= B.HSTATUS_SPVP  # the guest handler runs in VS-mode
+    hart.mstatus |= B.MSTATUS_SPP
+
+
+# ---- CSR emulation ----------------------------------------------------------------------------
+def _emulate_csr(vcpu: Vcpu, hart: Hart, raw: int) -> ExitResult | None:
+    insn = decode(raw)
+    if insn is None or insn.name not in CSR_OPS:
+        return None
+    values = vcpu.vm.csr_values
+    if insn.csr not in values:
+        return None
+    old = values[insn.csr]
+    operand = insn.rs1 if insn.name.endswith("i") else hart.x[insn.rs1]
+    op = insn.name[4]  # w, s or c
+    if op == "w":
+        values[insn.csr] = operand & M64
+    elif insn.rs1:
+        values[insn.csr] = (old | operand) & M64 if op == "s" else old & ~operand & M64
+    if insn.rd:
+        hart.x[insn.rd] = old
+    hart.sepc = (hart.sepc + 4) & M64
+    return ExitResult(Action.RESUME, "csr", E.CSR_NAMES.get(insn.csr, f"{insn.csr:#x}"))
+
+
+@handles(E.CAUSE_ILLEGAL_INSTRUCTION)
+def _illegal(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    raw = hart.stval
+    emulated = _emulate_csr(vcpu, hart, raw)
+    if emulated is not None:
+        return emulated
+    redirect(vcpu, hart, E.CAUSE_ILLEGAL_INSTRUCTION, raw)
+    return ExitResult(Action.RESUME, "redirect", "illegal_instruction")
+
+
+@handles(E.CAUSE_VIRTUAL_INSTRUCTION)
+def _virtual(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    raw = hart.stval
+    if raw == WFI_BITS:
+        hart.sepc = (hart.sepc + 4) & M64
+        if vcpu.interrupt_pending():
+            return ExitResult(Action.RESUME, "wfi", "pending")
+        return ExitResult(Action.BLOCK, "wfi", "block")
+    if raw in WRS_BITS:
+        hart.sepc = (hart.sepc + 4) & M64
+        return ExitResult(Action.RESUME, "wrs", WRS_BITS[raw])
+    emulated = _emulate_csr(vcpu, hart, raw)
+    if emulated is not None:
+        return emulated
+    redirect(vcpu, hart, E.CAUSE_ILLEGAL_INSTRUCTION, raw)
+    return ExitResult(Action.RESUME, "redirect", "virtual_instruction")
+
+
+# ---- guest-page faults --------------------------------------------------------------------------
+FAULT_NAMES = {
+    E.CAUSE_FETCH_GUEST_PAGE_FAULT: "fetch",
+    E.CAUSE_LOAD_GUEST_PAGE_FAULT: "load",
+    E.CAUSE_STORE_GUEST_PAGE_FAULT: "store",
+}
+
+
+@handles(
+    E.CAUSE_FETCH_GUEST_PAGE_FAULT,
+    E.CAUSE_LOAD_GUEST_PAGE_FAULT,
+    E.CAUSE_STORE_GUEST_PAGE_FAULT,
+)
+def _guest_page_fault(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    vm = vcpu.vm
+    cause = hart.scause
+    gpa = (hart.htval << 2) | (hart.stval & 3)
+    kind = FAULT_NAMES[cause]
+    found = vm.device_at(gpa)
+    if found is not None and cause != E.CAUSE_FETCH_GUEST_PAGE_FAULT:
+        return _mmio(vcpu, hart, gpa, *found)
+    if vm.map_on_demand(gpa):
+        return ExitResult(Action.RESUME, "demand_paging", kind)
+    where = "a device" if found is not None else "nothing"
+    return ExitResult(
+        Action.CRASH,
+        "bad_access",
+        kind,
+        f"guest {kind} at guest-physical {gpa:#x} (guest virtual {hart.stval:#x}) reaches {where}",
+    )
+
+
+def _mmio(vcpu: Vcpu, hart: Hart, gpa: int, base: int, dev) -> ExitResult:
+    access = mmio.decode_access(hart, hart.htinst, hart.sepc)
+    if access is None:
+        return ExitResult(
+            Action.CRASH,
+            "mmio",
+            "undecodable",
+            f"cannot decode the MMIO access at sepc {hart.sepc:#x}",
+        )
+    offset = gpa - base
+    if access.store:
+        value = hart.x[access.reg] & ((1 << (8 * access.size)) - 1)
+        dev.write(offset, access.size, value)
+    else:
+        value = dev.read(offset, access.size) & ((1 << (8 * access.size)) - 1)
+        if access.signed:
+            sign = 1 << (8 * access.size - 1)
+            value = ((value ^ sign) - sign) & M64
+        if access.reg:
+            hart.x[access.reg] = value
+    hart.sepc = (hart.sepc + access.length) & M64
+    return ExitResult(Action.RESUME, "mmio", f"{dev.name}.{'write' if access.store else 'read'}")

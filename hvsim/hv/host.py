@@ -1,0 +1,329 @@
+"""The host: physical memory, pCPUs, the SimPy environment, the scheduler, and the vCPU loop.
+
+Simulated time is an integer number of picoseconds (``env.now``); a pCPU at ``freq_mhz`` retires
+one instruction every ``cpi`` cycles of ``10**6 // freq_mhz`` ps.  The platform timer (``time``
+CSR, mtime) ticks at ``timebase_hz`` and is derived from simulated time only.
+
+Each pCPU is a :class:`~hvsim.core.hart.Hart` left in HS-mode with everything delegated to HS
+(as firmware would), a hypervisor attached (``vmexit_enabled``) and Sstc enabled.  vCPU
+processes (:func:`vcpu_process`) take turns on the pCPUs through the scheduler.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Generator
+from typing import IO, TYPE_CHECKING, Any
+
+import simpy
+
+from hvsim.core import bits as B
+from hvsim.core import csr as C
+from hvsim.core.hart import Hart
+from hvsim.core.trap import StopReason
+from hvsim.hv import exits
+from hvsim.hv.hostmem import HostAllocator
+from hvsim.hv.vcpu import Action, Power, Vcpu
+from hvsim.hv.vm import VM, CrashReport
+from hvsim.hv.vmid import VmidAllocator
+from hvsim.mem.phys import PhysMem
+from hvsim.sched.base import create_scheduler
+from hvsim.stats.recorder import SliceRecord, Stats
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from hvsim.config.model import Scenario
+
+PS_PER_S = 10**12
+HOST_RAM_BASE = 0x80000000
+MEDELEG_ALL = C.MEDELEG_WRITABLE
+
+
+class PcpuClock:
+    """A pCPU's view of time: SimPy time at the start of the batch plus the batch's progress."""
+
+    def __init__(self, host: Host, cycle_ps: int) -> None:
+        self.host = host
+        self.cycle_ps = cycle_ps
+        self.timebase_hz = host.timebase_hz
+        self.batch_start = 0
+        self.hart: Hart | None = None
+
+    def now_ps(self) -> int:
+        hart = self.hart
+        return self.batch_start + (hart.cur_n * self.cycle_ps if hart is not None else 0)
+
+    def cycles(self) -> int:
+        return self.now_ps() // (self.cycle_ps // max(1, self.host.cost.cpi))
+
+    def mtime(self) -> int:
+        return self.now_ps() * self.timebase_hz // PS_PER_S
+
+    def insns_until(self, mtime: int) -> int:
+        target = -(-mtime * PS_PER_S // self.timebase_hz)
+        return max(0, -(-(target - self.now_ps()) // self.cycle_ps))
+
+
+class Pcpu:
+    def __init__(self, host: Host, index: int) -> None:
+        self.index = index
+        self.clock = PcpuClock(host, host.insn_ps)
+        self.hart = Hart(host.mem, index, clock=self.clock, vmidlen=host.config.host.vmidlen)
+        self.clock.hart = self.hart
+        self.last_vcpu: dict[VM, Vcpu] = {}
+        self.busy_ps = 0
+        self.switches = 0
+        hart = self.hart
+        hart.vmexit_enabled = True
+        hart.priv = B.PRV_S  # the hypervisor runs in HS-mode; M-mode firmware delegated all
+        hart.medeleg = MEDELEG_ALL
+        hart.mideleg = C.MIDELEG_FORCED | C.MIDELEG_WRITABLE
+        hart.menvcfg = B.ENVCFG_STCE
+        hart.mcounteren = 0xFFFFFFFF
+        hart.state_changed()
+
+
+class Host:
+    def __init__(
+        self,
+        scenario: Scenario,
+        console_sink: Callable[[str], None] | None = None,
+        outdir: Path | None = None,
+    ) -> None:
+        self.config = scenario
+        self.cost = scenario.cost
+        host_cfg = scenario.host
+        self.env = simpy.Environment()
+        self.timebase_hz = host_cfg.timebase_hz
+        cycle_ps = 10**6 // host_cfg.freq_mhz
+        self.insn_ps = cycle_ps * self.cost.cpi
+        self.cycle_ps = cycle_ps
+        self.batch_insns = host_cfg.batch_insns
+        self.console_sink = console_sink if console_sink is not None else _print_line
+        self.outdir = outdir
+        self._logs: list[IO[bytes]] = []
+        self.stats = Stats()
+        self.mem = PhysMem(HOST_RAM_BASE, host_cfg.memory or self._host_ram_size(scenario))
+        self.alloc = HostAllocator(self.mem)
+        self.pcpus = [Pcpu(self, i) for i in range(host_cfg.pcpus)]
+        self.vmids = VmidAllocator(host_cfg.vmidlen, self._flush_all_guests)
+        self.scheduler = create_scheduler(self, scenario.scheduler)
+        self.vms: list[VM] = []
+        self.total_instructions = 0
+        self.instruction_limit: int | None = None
+        self._all_stopped = self.env.event()
+        for i, vm_cfg in enumerate(scenario.vms):
+            self.vms.append(VM(self, vm_cfg, i))
+        for vm in self.vms:
+            for vcpu in vm.vcpus:
+                self.env.process(vcpu_process(self, vcpu))
+
+    @staticmethod
+    def _host_ram_size(scenario: Scenario) -> int:
+        total = 0
+        for vm in scenario.vms:
+            total += -(-vm.memory // 0x200000) * 0x200000
+            total += (vm.memory // 0x1000 // 512 + 16) * 0x1000  # G-stage tables, generous
+        return -(-(total + (16 << 20)) // 0x200000) * 0x200000
+
+    # ---- services used by VMs ------------------------------------------------------------------
+    def mtime_now(self) -> int:
+        return self.env.now * self.timebase_hz // PS_PER_S
+
+    def console_log(self, vm: VM) -> IO[bytes] | None:
+        if self.outdir is None or not vm.config.console_log:
+            return None
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        log = open(self.outdir / f"{vm.name}.console.log", "wb")  # noqa: SIM115 - closed at end
+        self._logs.append(log)
+        return log
+
+    def build_fdt(self, vm: VM) -> int:
+        """Place the VM's device tree in guest RAM and return its address (0: none yet)."""
+        builder = getattr(self, "fdt_builder", None)
+        return builder(vm) if builder is not None else 0
+
+    def remote_fence(self, hart: Hart, vm: VM, kind: str, start: int, size: int, asid: int) -> None:
+        """Apply a guest's remote fence on the hart where the target vCPU runs."""
+        if kind == "fence_i":
+            hart.flush_jump_caches()
+            return
+        vmid = hart.current_vmid()
+        if size == 0 or size > 64 * 0x1000 or size == B.M64:
+            hart.flush_translations(True, vmid)
+        else:
+            for page in range(start >> 12, (start + size - 1 >> 12) + 1):
+                hart.flush_translations(True, vmid, page)
+
+    def _flush_all_guests(self) -> None:
+        for pcpu in self.pcpus:
+            pcpu.hart.flush_translations(True)
+            pcpu.last_vcpu.clear()
+
+    def vm_stopped(self, vm: VM) -> None:
+        if all(not v.running for v in self.vms) and not self._all_stopped.triggered:
+            self._all_stopped.succeed()
+
+    # ---- running -------------------------------------------------------------------------------
+    def run(self, until_ps: int | None = None, max_insns: int | None = None) -> str:
+        """Run until every VM stopped, ``until_ps`` of simulated time or ``max_insns``.
+
+        Returns why the run ended: "done", "time-limit" or "instruction-limit".
+        """
+        self.instruction_limit = max_insns
+        stop = [self._all_stopped]
+        if until_ps is not None:
+            stop.append(self.env.timeout(until_ps))
+        if not self._all_stopped.triggered:
+            self.env.run(until=self.env.any_of(stop))
+        for vm in self.vms:
+            vm.console.flush()
+        for log in self._logs:
+            log.close()
+        if all(not vm.running for vm in self.vms):
+            return "done"
+        if max_insns is not None and self.total_instructions >= max_insns:
+            return "instruction-limit"
+        return "time-limit"
+
+    def limit_reached(self) -> None:
+        for vm in self.vms:
+            if vm.running:
+                vm.stop("stopped")
+
+
+def _print_line(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+# ---- the vCPU process ---------------------------------------------------------------------------
+def vcpu_process(host: Host, vcpu: Vcpu) -> Generator[Any, Any, None]:
+    env = host.env
+    vm = vcpu.vm
+    stats = vcpu.stats
+    sched = host.scheduler
+    while vm.running:
+        if not vcpu.runnable():
+            start = env.now
+            wake = vcpu.wait_event(env)
+            if vcpu.power is Power.STARTED and vcpu.blocked:
+                if vcpu.interrupt_pending():
+                    vcpu.blocked = False
+                    continue
+                events = [wake]
+                deadline = vcpu.timer_deadline()
+                if deadline is not None:
+                    at = -(-deadline * PS_PER_S // host.timebase_hz)
+                    events.append(env.timeout(max(0, at - env.now)))
+                yield env.any_of(events)
+                vcpu.apply_posted()
+                vcpu.check_timers()
+                if vcpu.interrupt_pending() or vcpu.power is not Power.STARTED:
+                    vcpu.blocked = False
+                    stats.count("wakeups")
+            else:
+                yield wake
+                vcpu.apply_posted()
+            stats.idle_ps += env.now - start
+            continue
+        start = env.now
+        pcpu = yield from sched.acquire(vcpu)
+        stats.steal_ps += env.now - start
+        yield from run_on_pcpu(host, vcpu, pcpu)
+        sched.release(vcpu, pcpu)
+
+
+def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]:
+    env = host.env
+    vm = vcpu.vm
+    hart = pcpu.hart
+    clock = pcpu.clock
+    stats = vcpu.stats
+    cost = host.cost
+    insn_ps = host.insn_ps
+    cycle_ps = host.cycle_ps
+    vmid = host.vmids.ensure(vm)
+    previous = pcpu.last_vcpu.get(vm)
+    if previous is not None and previous is not vcpu:
+        hart.flush_translations(True, vmid)  # another vCPU of this VM ran here (KVM sanitize)
+    pcpu.last_vcpu[vm] = vcpu
+    vcpu.load(hart, vmid)
+    pcpu.switches += 1
+    stats.switches += 1
+    yield env.timeout(cost.world_switch * cycle_ps)
+    slice_start = env.now
+    slice_end = slice_start + host.scheduler.slice_ps(vcpu)
+    retired = 0
+    while True:
+        vcpu.apply_posted()
+        vcpu.check_timers()
+        if not vm.running or vcpu.power is not Power.STARTED:
+            break
+        now = env.now
+        if now >= slice_end:
+            if host.scheduler.should_preempt(vcpu, pcpu):
+                break
+            slice_end = now + host.scheduler.slice_ps(vcpu)
+        limit = slice_end
+        deadline = vcpu.timer_deadline()
+        if deadline is not None:
+            limit = min(limit, -(-deadline * PS_PER_S // host.timebase_hz))
+        budget = min(host.batch_insns, (limit - now) // insn_ps)
+        if host.instruction_limit is not None:
+            budget = min(budget, host.instruction_limit - host.total_instructions)
+            if budget <= 0:
+                host.limit_reached()
+                break
+        clock.batch_start = now
+        n, reason = hart.run(max(1, budget))
+        retired += n
+        stats.instructions += n
+        host.total_instructions += n
+        elapsed = n * insn_ps
+        if reason is StopReason.VMEXIT:
+            yield env.timeout(elapsed + cost.trap_entry * cycle_ps)
+            trap = exits.snapshot(hart)
+            result = exits.dispatch(vcpu, hart)
+            handling = cost.handling(result.kind) * cycle_ps
+            exits.record(vcpu, trap, result, env.now, handling)
+            if handling:
+                yield env.timeout(handling)
+            action = result.action
+            if action is Action.RESUME:
+                vcpu.resume(hart)
+                continue
+            if action is Action.BLOCK:
+                vcpu.blocked = True
+            elif action is Action.POWER_OFF:
+                vcpu.power = Power.STOPPED
+            elif action is Action.CRASH:
+                vm.stop("crashed", crash_report(vcpu, hart, result.crash_reason, env.now))
+            break
+        if elapsed:
+            yield env.timeout(elapsed)
+    if hart.virt:
+        hart.leave_guest()
+    vcpu.save(hart)
+    host.stats.slices.append(
+        SliceRecord(slice_start, env.now, vm.name, vcpu.index, pcpu.index, retired)
+    )
+    stats.run_ps += env.now - slice_start
+    pcpu.busy_ps += env.now - slice_start
+    yield env.timeout(cost.world_switch * cycle_ps)
+
+
+def crash_report(vcpu: Vcpu, hart: Hart, reason: str, time_ps: int) -> CrashReport:
+    return CrashReport(
+        vm=vcpu.vm.name,
+        vcpu=vcpu.index,
+        reason=reason,
+        cause=hart.scause,
+        sepc=hart.sepc,
+        stval=hart.stval,
+        htval=hart.htval,
+        htinst=hart.htinst,
+        regs=list(hart.x),
+        time_ps=time_ps,
+        last_exits=list(vcpu.last_exits),
+    )
