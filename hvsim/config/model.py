@@ -80,5 +80,5 @@ class Scenario:
     vms: tuple[VmConfig, ...]
     host: HostConfig = HostConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
-    cost: CostModel = CostModel()
+    cost: CostModel = field(default_factory=CostModel)
     seed: int = 0
