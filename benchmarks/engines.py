@@ -20,6 +20,7 @@ class with these attributes and ``available()``, ``version()`` and ``run()``, de
 from __future__ import annotations
 
 import io
+import resource
 import shutil
 import subprocess
 import time
@@ -37,6 +38,7 @@ class EngineRun:
     exit_code: int | None
     instructions: int | None  # None: the engine cannot count retired instructions
     output: str = ""
+    cpu_seconds: float | None = None  # CPU time used (less disturbed by other load)
 
 
 class Engine(Protocol):
@@ -91,8 +93,12 @@ class HvsimBare:
         from hvsim.bare import run_program
 
         console = io.StringIO()
+        cpu = time.process_time()  # includes loading the ELF and building the machine (~ms)
         result = run_program(elf, machine="spike", console=console)
-        return EngineRun(result.wall_seconds, result.exit_code, result.retired, console.getvalue())
+        cpu = time.process_time() - cpu
+        return EngineRun(
+            result.wall_seconds, result.exit_code, result.retired, console.getvalue(), cpu
+        )
 
 
 @register_engine
@@ -116,6 +122,7 @@ class QemuSpike:
     def run(self, elf: Path) -> EngineRun:
         cmd = [self.binary, "-machine", "spike", "-bios", "none", "-nographic"]
         cmd += ["-monitor", "none", "-kernel", str(elf)]
+        before = _children_cpu()
         start = time.perf_counter()
         done = subprocess.run(
             cmd,
@@ -126,4 +133,11 @@ class QemuSpike:
             check=False,
         )
         wall = time.perf_counter() - start
-        return EngineRun(wall, done.returncode, None, done.stdout + done.stderr)
+        cpu = _children_cpu() - before
+        return EngineRun(wall, done.returncode, None, done.stdout + done.stderr, cpu)
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

@@ -52,6 +52,8 @@ class Row:
     wall_median: float | None  # net of start-up for engines that include it
     startup_median: float | None
     mips_median: float | None
+    cpu_median: float | None  # CPU seconds, net of start-up like the wall time
+    mips_cpu_median: float | None
     vs_reference: float | None  # MIPS / hvsim's MIPS (>1: faster than hvsim)
     ok: bool
     note: str = ""
@@ -111,43 +113,70 @@ def median_or_none(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Repeated runs of one ELF on one engine, with start-up subtracted where it applies."""
+
+    runs: list[EngineRun]
+    walls: list[float]
+    cpus: list[float]
+    startup: float | None
+
+
+def time_engine(engine: Engine, elf: Path, empty: Path, repeat: int) -> Timing:
+    runs = run_repeated(engine, elf, repeat)
+    startup = startup_cpu = None
+    if engine.includes_startup:
+        empties = run_repeated(engine, empty, repeat)
+        startup = statistics.median(r.wall_seconds for r in empties)
+        startup_cpu = median_or_none([r.cpu_seconds for r in empties if r.cpu_seconds])
+    walls = [r.wall_seconds - (startup or 0.0) for r in runs]
+    cpus = [r.cpu_seconds - (startup_cpu or 0.0) for r in runs if r.cpu_seconds is not None]
+    return Timing(runs, walls, cpus, startup)
+
+
+def rate(insns: int | None, seconds: list[float]) -> float | None:
+    """Median MIPS over the runs (None without a count or a positive time)."""
+    if not insns:
+        return None
+    return median_or_none([insns / t / 1e6 for t in seconds if t > 0])
+
+
+def problems(timing: Timing) -> list[str]:
+    notes = [
+        f"exit code {r.exit_code}: {r.output.strip()[-200:]}"
+        for r in timing.runs
+        if r.exit_code != 0
+    ][:1]
+    counts = {r.instructions for r in timing.runs}
+    if len(counts) > 1:
+        notes.append(f"instruction counts differ between runs: {sorted(counts)}")
+    if statistics.median(timing.walls) <= 0:
+        notes.append("kernel time below start-up noise: use a larger size")
+    return notes
+
+
 def measure(
     bench: Benchmark, engines: list[Engine], size: str, repeat: int, tmp: Path
 ) -> list[Row]:
+    """Rows for one benchmark, the reference engine first (the others' counts use it)."""
     base_iters = iterations_for(bench.elf, size)
     empty = patched_elf(bench.elf, 0, tmp)
     ref: Reference | None = None
     rows: list[Row] = []
     for engine in engines:
         iters = base_iters * engine.scale
-        elf = patched_elf(bench.elf, iters, tmp)
         progress(f"{bench.name}: {iters} iterations on {engine.name} ...")
-        runs = run_repeated(engine, elf, repeat)
-        startup = None
-        if engine.includes_startup:
-            startup = statistics.median(r.wall_seconds for r in run_repeated(engine, empty, repeat))
-        walls = [r.wall_seconds - (startup or 0.0) for r in runs]
-        wall = statistics.median(walls)
-        notes = [
-            f"exit code {r.exit_code}: {r.output.strip()[-200:]}"
-            for r in runs[:1]
-            if r.exit_code != 0
-        ]
-        counts = {r.instructions for r in runs}
-        if len(counts) > 1:
-            notes.append(f"instruction counts differ between runs: {sorted(counts)}")
-        insns, estimated = runs[0].instructions, False
+        timing = time_engine(engine, patched_elf(bench.elf, iters, tmp), empty, repeat)
+        insns, estimated = timing.runs[0].instructions, False
         if insns is None and ref is not None:
-            net = startup is not None  # the set-up instructions were subtracted with the time
-            insns = round(ref.insns_per_iter * iters) + (0 if net else ref.setup_insns)
-            estimated = True
-        mips = median_or_none([insns / w / 1e6 for w in walls if w > 0]) if insns else None
+            # set-up instructions count only when their time was not subtracted
+            setup = 0 if timing.startup is not None else ref.setup_insns
+            insns, estimated = round(ref.insns_per_iter * iters) + setup, True
+        mips = rate(insns, timing.walls)
         if engine.name == REFERENCE_ENGINE and insns is not None:
-            setup = engine.run(empty).instructions or 0
-            ref = Reference(setup, (insns - setup) / iters, mips)
-        if wall <= 0:
-            notes.append("kernel time below start-up noise: use a larger size")
-        ok = all(r.exit_code == 0 for r in runs)
+            setup_insns = engine.run(empty).instructions or 0
+            ref = Reference(setup_insns, (insns - setup_insns) / iters, mips)
         rows.append(
             Row(
                 benchmark=bench.name,
@@ -155,12 +184,14 @@ def measure(
                 iterations=iters,
                 instructions=insns,
                 estimated=estimated,
-                wall_median=wall,
-                startup_median=startup,
+                wall_median=statistics.median(timing.walls),
+                startup_median=timing.startup,
                 mips_median=mips,
+                cpu_median=median_or_none(timing.cpus),
+                mips_cpu_median=rate(insns, timing.cpus),
                 vs_reference=mips / ref.mips if mips and ref and ref.mips else None,
-                ok=ok,
-                note="; ".join(notes),
+                ok=all(r.exit_code == 0 for r in timing.runs),
+                note="; ".join(problems(timing)),
             )
         )
     return rows
@@ -179,6 +210,8 @@ COLUMNS = (
     "wall s (median)",
     "start-up s",
     "MIPS (median)",
+    "cpu s",
+    "MIPS (cpu)",
     "vs hvsim",
     "result",
 )
@@ -198,6 +231,8 @@ def table_cells(rows: list[Row]) -> list[list[str]]:
             _fmt(r.wall_median, ".3f"),
             _fmt(r.startup_median, ".3f"),
             _fmt(r.mips_median, ".2f"),
+            _fmt(r.cpu_median, ".3f"),
+            _fmt(r.mips_cpu_median, ".2f"),
             _fmt(r.vs_reference, ".1f") + ("x" if r.vs_reference else ""),
             "ok" if r.ok else "FAIL",
         ]

@@ -21,12 +21,13 @@ Handlers:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from hvsim.core import bits as B
 from hvsim.core.trap import INTERRUPT_BIT, Trap
 from hvsim.hv import mmio
-from hvsim.hv.vcpu import Action
+from hvsim.hv.sbi import handle_ecall
+from hvsim.hv.vcpu import Action, ExitResult
 from hvsim.isa import encoding as E
 from hvsim.isa.decode import decode
 from hvsim.stats.recorder import ExitRecord
@@ -34,13 +35,6 @@ from hvsim.stats.recorder import ExitRecord
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
     from hvsim.hv.vcpu import Vcpu
-
-
-class ExitResult(NamedTuple):
-    action: Action
-    kind: str
-    detail: str = ""
-    crash_reason: str = ""
 
 
 Handler = Callable[["Vcpu", "Hart"], ExitResult]
@@ -118,11 +112,7 @@ def _unhandled(vcpu: Vcpu, hart: Hart) -> ExitResult:
 
 
 # ---- SBI ------------------------------------------------------------------------------------
-@handles(E.CAUSE_VIRTUAL_SUPERVISOR_ECALL)
-def _ecall(vcpu: Vcpu, hart: Hart) -> ExitResult:
-    from hvsim.hv.sbi import handle_ecall
-
-    return handle_ecall(vcpu, hart)
+HANDLERS[E.CAUSE_VIRTUAL_SUPERVISOR_ECALL] = handle_ecall
 
 
 # ---- redirecting a trap into the guest --------------------------------------------------------

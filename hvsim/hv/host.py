@@ -43,32 +43,32 @@ MEDELEG_ALL = C.MEDELEG_WRITABLE
 class PcpuClock:
     """A pCPU's view of time: SimPy time at the start of the batch plus the batch's progress."""
 
-    def __init__(self, host: Host, cycle_ps: int) -> None:
-        self.host = host
-        self.cycle_ps = cycle_ps
+    def __init__(self, host: Host) -> None:
+        self.insn_ps = host.insn_ps
+        self.cycle_ps = host.cycle_ps
         self.timebase_hz = host.timebase_hz
         self.batch_start = 0
         self.hart: Hart | None = None
 
     def now_ps(self) -> int:
         hart = self.hart
-        return self.batch_start + (hart.cur_n * self.cycle_ps if hart is not None else 0)
+        return self.batch_start + (hart.cur_n * self.insn_ps if hart is not None else 0)
 
     def cycles(self) -> int:
-        return self.now_ps() // (self.cycle_ps // max(1, self.host.cost.cpi))
+        return self.now_ps() // self.cycle_ps
 
     def mtime(self) -> int:
         return self.now_ps() * self.timebase_hz // PS_PER_S
 
     def insns_until(self, mtime: int) -> int:
         target = -(-mtime * PS_PER_S // self.timebase_hz)
-        return max(0, -(-(target - self.now_ps()) // self.cycle_ps))
+        return max(0, -(-(target - self.now_ps()) // self.insn_ps))
 
 
 class Pcpu:
     def __init__(self, host: Host, index: int) -> None:
         self.index = index
-        self.clock = PcpuClock(host, host.insn_ps)
+        self.clock = PcpuClock(host)
         self.hart = Hart(host.mem, index, clock=self.clock, vmidlen=host.config.host.vmidlen)
         self.clock.hart = self.hart
         self.last_vcpu: dict[VM, Vcpu] = {}
@@ -112,6 +112,11 @@ class Host:
         self.vms: list[VM] = []
         self.total_instructions = 0
         self.instruction_limit: int | None = None
+        #: Simulated time the running vCPU has consumed but not yet handed to SimPy.  A vCPU
+        #: yields to SimPy once per quantum (or when it blocks), not once per exit: processes
+        #: only interleave at yields, so everything in between sees ``env.now + lag``.
+        self.lag = 0
+        self.quantum_ps = self.batch_insns * self.insn_ps
         self._all_stopped = self.env.event()
         for i, vm_cfg in enumerate(scenario.vms):
             self.vms.append(VM(self, vm_cfg, i))
@@ -128,8 +133,12 @@ class Host:
         return -(-(total + (16 << 20)) // 0x200000) * 0x200000
 
     # ---- services used by VMs ------------------------------------------------------------------
+    def now_ps(self) -> int:
+        """The current simulated time as seen by the running process (see ``lag``)."""
+        return self.env.now + self.lag
+
     def mtime_now(self) -> int:
-        return self.env.now * self.timebase_hz // PS_PER_S
+        return (self.env.now + self.lag) * self.timebase_hz // PS_PER_S
 
     def console_log(self, vm: VM) -> IO[bytes] | None:
         if self.outdir is None or not vm.config.console_log:
@@ -243,28 +252,38 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     cost = host.cost
     insn_ps = host.insn_ps
     cycle_ps = host.cycle_ps
+    quantum = host.quantum_ps
+    sched = host.scheduler
     vmid = host.vmids.ensure(vm)
     previous = pcpu.last_vcpu.get(vm)
     if previous is not None and previous is not vcpu:
         hart.flush_translations(True, vmid)  # another vCPU of this VM ran here (KVM sanitize)
     pcpu.last_vcpu[vm] = vcpu
+    lag = cost.world_switch * cycle_ps
+    host.lag = lag
+    clock.batch_start = env.now + lag
     vcpu.load(hart, vmid)
     pcpu.switches += 1
     stats.switches += 1
-    yield env.timeout(cost.world_switch * cycle_ps)
     slice_start = env.now
-    slice_end = slice_start + host.scheduler.slice_ps(vcpu)
+    slice_end = slice_start + lag + sched.slice_ps(vcpu)
     retired = 0
     while True:
+        if lag >= quantum:
+            host.lag = 0
+            yield env.timeout(lag)
+            lag = 0
+        now = env.now + lag
+        host.lag = lag
+        clock.batch_start = now  # the hart's clock reads simulated time from here on
         vcpu.apply_posted()
         vcpu.check_timers()
         if not vm.running or vcpu.power is not Power.STARTED:
             break
-        now = env.now
         if now >= slice_end:
-            if host.scheduler.should_preempt(vcpu, pcpu):
+            if sched.should_preempt(vcpu, pcpu):
                 break
-            slice_end = now + host.scheduler.slice_ps(vcpu)
+            slice_end = now + sched.slice_ps(vcpu)
         limit = slice_end
         deadline = vcpu.timer_deadline()
         if deadline is not None:
@@ -275,42 +294,42 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
             if budget <= 0:
                 host.limit_reached()
                 break
-        clock.batch_start = now
         n, reason = hart.run(max(1, budget))
         retired += n
         stats.instructions += n
         host.total_instructions += n
-        elapsed = n * insn_ps
-        if reason is StopReason.VMEXIT:
-            yield env.timeout(elapsed + cost.trap_entry * cycle_ps)
-            trap = exits.snapshot(hart)
-            result = exits.dispatch(vcpu, hart)
-            handling = cost.handling(result.kind) * cycle_ps
-            exits.record(vcpu, trap, result, env.now, handling)
-            if handling:
-                yield env.timeout(handling)
-            action = result.action
-            if action is Action.RESUME:
-                vcpu.resume(hart)
-                continue
-            if action is Action.BLOCK:
-                vcpu.blocked = True
-            elif action is Action.POWER_OFF:
-                vcpu.power = Power.STOPPED
-            elif action is Action.CRASH:
-                vm.stop("crashed", crash_report(vcpu, hart, result.crash_reason, env.now))
-            break
-        if elapsed:
-            yield env.timeout(elapsed)
+        lag += n * insn_ps
+        if reason is not StopReason.VMEXIT:
+            continue
+        lag += cost.trap_entry * cycle_ps
+        host.lag = lag
+        trap = exits.snapshot(hart)
+        result = exits.dispatch(vcpu, hart)
+        handling = cost.handling(result.kind) * cycle_ps
+        exits.record(vcpu, trap, result, env.now + lag, handling)
+        lag += handling
+        action = result.action
+        if action is Action.RESUME:
+            vcpu.resume(hart)
+            continue
+        if action is Action.BLOCK:
+            vcpu.blocked = True
+        elif action is Action.POWER_OFF:
+            vcpu.power = Power.STOPPED
+        elif action is Action.CRASH:
+            vm.stop("crashed", crash_report(vcpu, hart, result.crash_reason, env.now + lag))
+        break
     if hart.virt:
         hart.leave_guest()
     vcpu.save(hart)
+    end = env.now + lag
     host.stats.slices.append(
-        SliceRecord(slice_start, env.now, vm.name, vcpu.index, pcpu.index, retired)
+        SliceRecord(slice_start, end, vm.name, vcpu.index, pcpu.index, retired)
     )
-    stats.run_ps += env.now - slice_start
-    pcpu.busy_ps += env.now - slice_start
-    yield env.timeout(cost.world_switch * cycle_ps)
+    stats.run_ps += end - slice_start
+    pcpu.busy_ps += end - slice_start
+    host.lag = 0
+    yield env.timeout(lag + cost.world_switch * cycle_ps)
 
 
 def crash_report(vcpu: Vcpu, hart: Hart, reason: str, time_ps: int) -> CrashReport:

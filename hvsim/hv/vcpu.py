@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hvsim.core import bits as B
 from hvsim.core import csr as C
@@ -55,6 +55,15 @@ class Action(enum.Enum):
     POWER_OFF = "power_off"  # this vCPU stopped (HSM hart_stop)
     STOP_VM = "stop_vm"  # the VM shut down (or was reset) cleanly
     CRASH = "crash"  # the VM misbehaved; it is stopped with a report
+
+
+class ExitResult(NamedTuple):
+    """What an exit handler decided: next action, statistics kind and detail."""
+
+    action: Action
+    kind: str
+    detail: str = ""
+    crash_reason: str = ""
 
 
 class Vcpu:

@@ -61,7 +61,14 @@ hyp_strap:
     ld t2, XI_RESUME(t1)
     beqz t2, hyp_unexpected
     sd zero, XI_RESUME(t1)
-    csrw sepc, t2
+    /* a label armed by code running in the U alias: resume at its identity address */
+    li t3, HV_UALIAS_VA
+    sub t3, t2, t3
+    li t0, PAGE_2M
+    bgeu t3, t0, 1f
+    li t3, HV_UALIAS_OFF
+    sub t2, t2, t3
+1:  csrw sepc, t2
     li t2, HSTATUS_SPV          /* resume in HS, whatever mode trapped */
     csrc hstatus, t2
     li t2, MSTATUS_SPP

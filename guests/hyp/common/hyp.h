@@ -108,6 +108,14 @@
 #define XI_COUNT    64
 #define XI_IRQ_HSTATUS 72
 
+/* Layout of a vCPU of the vcpu.S runtime, offsets in bytes. */
+#define VC_X(n)     (8 * (n))   /* guest x0..x31 (x0 unused) */
+#define VC_PC       256         /* guest pc: where the guest resumes */
+#define VC_TABLE    264         /* exit table: 24 handler addresses, one per exception cause */
+#define VC_EXITS    272         /* exits taken so far */
+#define VC_HOST     280         /* host context saved by hyp_vcpu_run: ra sp gp tp s0-s11 */
+#define VC_SIZE     408
+
 #ifdef __ASSEMBLER__
 
 /* ==== set-up ================================================================================ */
@@ -134,7 +142,6 @@
     csrw vsstatus, zero
     csrw vsie, zero
     csrw vsatp, zero
-    csrw htimedelta, zero
     li t0, COUNTER_CY | COUNTER_TM | COUNTER_IR
     csrw hcounteren, t0
     li a0, \levels
@@ -330,6 +337,23 @@
     li t6, MSTATUS_SPP | MSTATUS_SPIE
     csrc sstatus, t6
     la t6, \label
+    csrw sepc, t6
+    sret
+.endm
+
+/* From HS: continue at `label` in VU-mode, running through the U alias of the image
+ * (HV_UALIAS_VA, mapped by hv_vm_basic in the guest's VS-stage table, vsatp active).
+ * EXPECT_TRAP / EXPECT_EXIT armed there resume at the identity address. */
+.macro ENTER_VU_ALIAS label
+    li t6, HSTATUS_SPV
+    csrs hstatus, t6
+    li t6, HSTATUS_SPVP
+    csrc hstatus, t6
+    li t6, MSTATUS_SPP | MSTATUS_SPIE
+    csrc sstatus, t6
+    la t6, \label
+    li t5, HV_UALIAS_OFF
+    add t6, t6, t5
     csrw sepc, t6
     sret
 .endm

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from hvsim.core import bits as B
-from hvsim.hv.vcpu import Action
+from hvsim.hv.vcpu import Action, ExitResult
 
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
-    from hvsim.hv.exits import ExitResult
     from hvsim.hv.vcpu import Vcpu
     from hvsim.hv.vm import VM
 
@@ -97,8 +96,6 @@ def load_extensions() -> None:
 
 
 def handle_ecall(vcpu: Vcpu, hart: Hart) -> ExitResult:
-    from hvsim.hv.exits import ExitResult
-
     if not EXTENSIONS:
         load_extensions()
     x = hart.x
