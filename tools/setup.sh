@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf device-tree-compiler make)
+# swig and python3-dev: pip builds pylibfdt (libfdt's Python binding) from source
+APT_PACKAGES=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf device-tree-compiler make swig
+              python3-dev)
 demo=1
 [[ "${1:-}" == "--no-demo" ]] && demo=0
 

@@ -22,6 +22,7 @@ from hvsim.core import csr as C
 from hvsim.core.hart import Hart
 from hvsim.core.trap import StopReason
 from hvsim.hv import exits
+from hvsim.hv.fdt import place_fdt
 from hvsim.hv.hostmem import HostAllocator
 from hvsim.hv.vcpu import Action, Power, Vcpu
 from hvsim.hv.vm import VM, CrashReport
@@ -149,9 +150,8 @@ class Host:
         return log
 
     def build_fdt(self, vm: VM) -> int:
-        """Place the VM's device tree in guest RAM and return its address (0: none yet)."""
-        builder = getattr(self, "fdt_builder", None)
-        return builder(vm) if builder is not None else 0
+        """Place the VM's device tree in guest RAM and return its guest-physical address."""
+        return place_fdt(vm)
 
     def remote_fence(self, hart: Hart, vm: VM, kind: str, start: int, size: int, asid: int) -> None:
         """Apply a guest's remote fence on the hart where the target vCPU runs."""
