@@ -13,8 +13,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
 from typing import NoReturn
 
 from hvsim import __version__
@@ -27,6 +30,7 @@ from hvsim.bare import (
     BareResult,
     run_program,
 )
+from hvsim.config.loader import ConfigError, load_scenario
 from hvsim.loader.elf import LoaderError
 from hvsim.logging import configure_logging
 
@@ -37,6 +41,9 @@ EXIT_INTERRUPTED = 130  # Ctrl-C
 
 SIZE_SUFFIXES = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 _SIZE_RE = re.compile(r"(\d+)\s*([KMGT]?)(?:I?B)?", re.IGNORECASE)
+#: Simulated-time units for --until, in picoseconds.
+TIME_UNITS = {"s": 10**12, "ms": 10**9, "us": 10**6, "\u00b5s": 10**6, "ns": 10**3, "ps": 1}
+_TIME_RE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-z\u00b5]+)", re.IGNORECASE)
 
 
 def parse_size(text: str) -> int:
@@ -59,6 +66,20 @@ def parse_count(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"count {text!r} must be positive")
     return value
+
+
+def parse_time(text: str) -> int:
+    """``"10ms"`` -> 10_000_000_000: a simulated duration with a unit, in picoseconds."""
+    m = _TIME_RE.fullmatch(text.strip())
+    unit = TIME_UNITS.get(m.group(2).lower()) if m is not None else None
+    if m is None or unit is None:
+        raise argparse.ArgumentTypeError(
+            f"invalid time {text!r} (expected a number with a unit: s, ms, us, ns, ps; e.g. 10ms)"
+        )
+    value = Fraction(m.group(1)) * unit
+    if value <= 0 or value.denominator != 1:
+        raise argparse.ArgumentTypeError(f"time {text!r} must be a positive whole number of ps")
+    return int(value)
 
 
 def exit_status(code: int) -> int:
@@ -190,6 +211,93 @@ register_subcommand(
         _bare_arguments,
         _run_bare,
         BARE_EPILOG,
+    )
+)
+
+
+# ---- hvsim run -------------------------------------------------------------------------------
+EXIT_RUN_FAILED = 1  # a VM crashed or did not shut down cleanly, or the run hit a limit
+
+RUN_EPILOG = f"""\
+Guest console lines go to stdout as they are produced (each VM's console_prefix, by default
+"[name] ", starts its lines); the exit summary follows on stdout unless --quiet.
+
+exit status:
+  0    every VM shut down cleanly (state "shutdown")
+  {EXIT_RUN_FAILED}    a VM crashed or was stopped, or the run ended at --until,
+       --max-insns or in a deadlock
+  {EXIT_USAGE}    bad input: invalid scenario file, unloadable kernel image, bad option
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+"""
+
+
+def _run_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file (see configs/)")
+    p.add_argument(
+        "-o",
+        "--outdir",
+        type=Path,
+        default=None,
+        metavar="OUTDIR",
+        help="directory for results (console logs, statistics); created if missing",
+    )
+    p.add_argument(
+        "--until",
+        type=parse_time,
+        default=None,
+        metavar="TIME",
+        help="stop after TIME of simulated time (e.g. 10ms, 2s, 500us)",
+    )
+    p.add_argument(
+        "--max-insns",
+        type=parse_count,
+        default=None,
+        metavar="N",
+        help="stop after N guest instructions in total",
+    )
+    p.add_argument("--quiet", action="store_true", help="no exit summary (consoles only)")
+
+
+def _console_line(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _run_scenario(args: argparse.Namespace) -> int:
+    from hvsim.hv.host import Host
+    from hvsim.hv.hostmem import HostMemoryExhausted
+    from hvsim.hv.summary import format_summary
+
+    try:
+        scenario = load_scenario(args.scenario)
+    except ConfigError as exc:
+        fail(str(exc))
+    if args.outdir is not None:
+        try:
+            args.outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fail(f"{args.outdir}: cannot create output directory: {exc.strerror}")
+    try:
+        host = Host(scenario, console_sink=_console_line, outdir=args.outdir)
+    except (LoaderError, HostMemoryExhausted, ValueError) as exc:
+        fail(f"{args.scenario}: {exc}")
+    start = time.perf_counter()
+    outcome = host.run(until_ps=args.until, max_insns=args.max_insns)
+    wall = time.perf_counter() - start
+    if not args.quiet:
+        sys.stdout.write(format_summary(host, outcome, wall) + "\n")
+        sys.stdout.flush()
+    clean = outcome == "done" and all(vm.state in ("shutdown", "reset") for vm in host.vms)
+    return 0 if clean else EXIT_RUN_FAILED
+
+
+register_subcommand(
+    Subcommand(
+        "run",
+        "run a scenario: VMs on a simulated RISC-V host with a hypervisor",
+        _run_arguments,
+        _run_scenario,
+        RUN_EPILOG,
     )
 )
 

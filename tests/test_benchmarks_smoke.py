@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:  # the benchmarks package lives beside hvsim/, not
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import reference  # noqa: E402
+from benchmarks.engines import REFERENCE_ENGINE, EngineRun  # noqa: E402
 from benchmarks.suite import (  # noqa: E402
     BENCHMARKS,
     BuildError,
@@ -158,3 +159,67 @@ def test_data_pages_apart_from_code_and_tohost(name: str, built: None) -> None:
     syms = _symbols(BY_NAME[name].elf)
     assert syms["bench_iters"][0] // PAGE in data
     assert {syms["tohost"][0] // PAGE, syms["fromhost"][0] // PAGE} == htif
+
+
+# ---- the runner's arithmetic, with scripted engines -------------------------------------
+
+
+class _ScriptedReference:
+    """Stands in for hvsim: counts 1000 + 50 per iteration, 0.1 ms per iteration."""
+
+    name = REFERENCE_ENGINE
+    description = "scripted reference"
+    includes_startup = False
+    scale = 1
+
+    def available(self) -> str | None:
+        return None
+
+    def version(self) -> str:
+        return "scripted"
+
+    def run(self, elf: Path) -> EngineRun:
+        n = read_iters(elf)
+        return EngineRun(n * 1e-4, 0, 1000 + 50 * n)
+
+
+class _ScriptedProcess(_ScriptedReference):
+    """A fast whole-process engine: 0.5 s start-up, 1 us per iteration, cannot count."""
+
+    name = "scripted-process"
+    includes_startup = True
+    scale = 10
+
+    def run(self, elf: Path) -> EngineRun:
+        return EngineRun(0.5 + read_iters(elf) * 1e-6, 0, None)
+
+
+def test_runner_subtracts_startup_and_estimates_counts(built: None, tmp_path: Path) -> None:
+    from benchmarks.run import measure, print_table
+
+    ref, fast = measure(
+        BY_NAME["crc32"], [_ScriptedReference(), _ScriptedProcess()], "quick", 2, tmp_path
+    )
+    n = ref.iterations
+    assert ref.instructions == 1000 + 50 * n
+    assert ref.mips_median == pytest.approx((1000 + 50 * n) / (n * 1e-4) / 1e6)
+    assert fast.iterations == 10 * n
+    assert fast.estimated and fast.instructions == 50 * 10 * n  # set-up went with start-up
+    assert fast.startup_median == pytest.approx(0.5)
+    assert fast.wall_median == pytest.approx(10 * n * 1e-6)
+    assert fast.mips_median == pytest.approx(50.0)  # 50 instructions per microsecond
+    assert fast.vs_reference == pytest.approx(fast.mips_median / ref.mips_median)
+    assert ref.ok and fast.ok
+    print_table([ref, fast])  # both rows render
+
+
+def test_runner_reports_a_failing_engine(built: None, tmp_path: Path) -> None:
+    from benchmarks.run import measure
+
+    class Failing(_ScriptedReference):
+        def run(self, elf: Path) -> EngineRun:
+            return EngineRun(0.1, 3, 10, "boom")
+
+    (row,) = measure(BY_NAME["rvc"], [Failing()], "quick", 1, tmp_path)
+    assert not row.ok
+    assert "exit code 3" in row.note

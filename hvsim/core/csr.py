@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 from hvsim.core import bits as B
 from hvsim.core.trap import (
-    MIP_LCOFIP,
     MIP_MEIP,
     MIP_MSIP,
     MIP_MTIP,
@@ -68,9 +67,10 @@ def virtual(insn: int) -> Trap:
 VS_INTS = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP
 S_INTS = MIP_SSIP | MIP_STIP | MIP_SEIP
 M_INTS = MIP_MSIP | MIP_MTIP | MIP_MEIP
-ALL_INTS = M_INTS | S_INTS | VS_INTS | MIP_SGEIP | MIP_LCOFIP
+# No Sscofpmf: LCOFIP/LCOFIE are read-only zero.
+ALL_INTS = M_INTS | S_INTS | VS_INTS | MIP_SGEIP
 MIDELEG_FORCED = VS_INTS | MIP_SGEIP  # read-only one with the H extension
-MIDELEG_WRITABLE = S_INTS | MIP_LCOFIP
+MIDELEG_WRITABLE = S_INTS
 HIDELEG_WRITABLE = VS_INTS
 HIP_VIEW = VS_INTS | MIP_SGEIP
 
@@ -184,7 +184,7 @@ def read_mip(h: Hart) -> int:
     return h.pending_bits()
 
 
-MIP_WRITABLE = MIP_SSIP | MIP_SEIP | MIP_LCOFIP
+MIP_WRITABLE = MIP_SSIP | MIP_SEIP
 
 
 def write_mip(h: Hart, value: int) -> None:
@@ -202,21 +202,21 @@ def write_mideleg(h: Hart, value: int) -> None:
 
 
 def read_sie(h: Hart) -> int:
-    return h.mie & h.mideleg & (S_INTS | MIP_LCOFIP)
+    return h.mie & h.mideleg & S_INTS
 
 
 def write_sie(h: Hart, value: int) -> None:
-    mask = h.mideleg & (S_INTS | MIP_LCOFIP)
+    mask = h.mideleg & S_INTS
     h.mie = (h.mie & ~mask) | (value & mask)
     h.state_changed()
 
 
 def read_sip(h: Hart) -> int:
-    return h.pending_bits() & h.mideleg & (S_INTS | MIP_LCOFIP)
+    return h.pending_bits() & h.mideleg & S_INTS
 
 
 def write_sip(h: Hart, value: int) -> None:
-    mask = h.mideleg & (MIP_SSIP | MIP_LCOFIP)
+    mask = h.mideleg & MIP_SSIP
     h.mip = (h.mip & ~mask) | (value & mask)
     h.state_changed()
 
@@ -290,11 +290,14 @@ def write_satp_like(name: str) -> Writer:
 
 
 def write_hgatp(h: Hart, value: int) -> None:
-    if value >> B.ATP_MODE_SHIFT not in SUPPORTED_ATP:
-        return
+    """Unlike satp, an unsupported MODE does not void the write: the fields are WARL (the
+    MODE field keeps its old value, as in Spike), VMID has VMIDLEN bits, PPN[1:0] read 0."""
+    mode = value >> B.ATP_MODE_SHIFT
+    if mode not in SUPPORTED_ATP:
+        mode = h.hgatp >> B.ATP_MODE_SHIFT
     vmid_mask = ((1 << h.vmidlen) - 1) << B.HGATP_VMID_SHIFT
-    ppn = value & B.ATP_PPN_MASK & ~3  # 16 KiB-aligned root: PPN[1:0] read as zero
-    h.hgatp = (value & (0xF << B.ATP_MODE_SHIFT)) | (value & vmid_mask) | ppn
+    ppn = value & B.ATP_PPN_MASK & ~3  # 16 KiB-aligned root
+    h.hgatp = (mode << B.ATP_MODE_SHIFT) | (value & vmid_mask) | ppn
     h.state_changed()
 
 
@@ -333,6 +336,12 @@ def check_stimecmp(h: Hart, write: bool, insn: int) -> None:
         raise illegal(insn)
     if h.virt and (not h.henvcfg & B.ENVCFG_STCE or not h.hcounteren & B.COUNTER_TM):
         raise virtual(insn)
+
+
+def check_vstimecmp(h: Hart, write: bool, insn: int) -> None:
+    """HS access to vstimecmp: like stimecmp, it needs menvcfg.STCE and mcounteren.TM."""
+    if h.priv != B.PRV_M and (not h.menvcfg & B.ENVCFG_STCE or not h.mcounteren & B.COUNTER_TM):
+        raise illegal(insn)
 
 
 def read_time(h: Hart) -> int:
@@ -526,7 +535,7 @@ def _build() -> None:
     define_attr("vscause", "vscause")
     define_attr("vstval", "vstval")
     define("vsip", read_vsip, write_vsip)
-    define("vstimecmp", lambda h: h.vstimecmp, write_vstimecmp)
+    define("vstimecmp", lambda h: h.vstimecmp, write_vstimecmp, check_vstimecmp)
     define("vsatp", lambda h: h.vsatp, write_satp_like("vsatp"))
 
 

@@ -171,6 +171,7 @@ class Hart:
         self.trap_pc = 0
         self.budget = 0
         self.loop_n = 0
+        self.in_csr_insn = False  # a CSR write comes from an instruction (not the host)
         self.trap_count = 0  # synchronous exceptions taken (each also costs one budget unit)
         self.csr_num = 0
         self.fctx: dict[tuple, tuple[dict, dict]] = {}
@@ -253,8 +254,8 @@ class Hart:
 
     def counter_write(self, index: int, value: int) -> None:
         self._ctr_base[index] = value & M64
-        # the write takes precedence over the writing instruction's own increment
-        self._ctr_mark[index] = self._counter_source(index) + 1
+        # a CSR instruction's write takes precedence over its own increment
+        self._ctr_mark[index] = self._counter_source(index) + (1 if self.in_csr_insn else 0)
 
     def set_countinhibit(self, value: int) -> None:
         for index in (0, 2):
@@ -618,17 +619,47 @@ class Hart:
         return pa
 
     def translate_data(self, va: int, acc: int, tinst: int) -> int:
-        pa = mmu.translate(self, va, acc, self.data_priv, self.data_virt, tinst)
+        """Translate an explicit load/store of the current data context, filling its TLB."""
+        return self._translate_cached(
+            va, acc, tinst, self.data_priv, self.data_virt, self.tr, self.tw
+        )
+
+    def _translate_cached(
+        self, va: int, acc: int, tinst: int, priv: int, virt: bool, tr: dict, tw: dict
+    ) -> int:
         mem = self.mem
+        vpn = va >> 12
+        off = (tw if acc == B.ACC_STORE else tr).get(vpn)
+        if off is not None:
+            return mem.ram_base + va + off
+        pa = mmu.translate(self, va, acc, priv, virt, tinst)
         page = pa >> 12
         if mem.is_ram(page << 12, 0x1000):
-            vpn = va >> 12
             off = (page << 12) - mem.ram_base - (vpn << 12)
-            self.tr[vpn] = off
+            tr[vpn] = off
             if acc == B.ACC_STORE and mem.fast_writable(page):
-                self.tw[vpn] = off
-                mem.note_fast_write(page, self.tw, vpn)
+                tw[vpn] = off
+                mem.note_fast_write(page, tw, vpn)
         return pa
+
+    def _guest_data_context(self) -> tuple[int, dict, dict]:
+        """Privilege and TLB of HLV/HSV accesses (V=1 at hstatus.SPVP's privilege)."""
+        priv = B.PRV_S if self.hstatus & B.HSTATUS_SPVP else B.PRV_U
+        key = (
+            True,
+            priv,
+            self.vsatp,
+            self.hgatp,
+            self.vsstatus & (B.MSTATUS_SUM | B.MSTATUS_MXR),
+            self.mstatus & B.MSTATUS_MXR,
+        )
+        dc = self.dctx.get(key)
+        if dc is None:
+            if len(self.dctx) >= MAX_CONTEXTS:
+                self.dctx.clear()
+                self.flag = True  # the current context's dicts were dropped too
+            dc = self.dctx[key] = ({}, {})
+        return priv, dc[0], dc[1]
 
     # ---- slow paths called from generated code ----------------------------------------------
     def load_slow(self, va: int, size: int, signed: bool, n: int, tinst: int) -> int:
@@ -649,7 +680,9 @@ class Hart:
             first = 0x1000 - offset
             lo = self._access(va, first, acc, tinst, value)
             hi_value = None if value is None else value >> (8 * first)
-            hi = self._access((va + first) & M64, size - first, acc, tinst, hi_value)
+            # a fault on the second part reports its offset in the transformed instruction
+            hi_tinst = tinst | (first << 15) if tinst else 0
+            hi = self._access((va + first) & M64, size - first, acc, hi_tinst, hi_value)
             return lo | (hi << (8 * first))
         pa = self.translate_data(va, acc, tinst)
         mem = self.mem
@@ -711,7 +744,11 @@ class Hart:
                 new = old | operand
             else:
                 new = old & ~operand
-            d.write(self, new & M64)
+            self.in_csr_insn = True
+            try:
+                d.write(self, new & M64)
+            finally:
+                self.in_csr_insn = False
         return old
 
     def ecall(self) -> None:
@@ -774,10 +811,15 @@ class Hart:
     ) -> int:
         self.cur_n = n
         self._check_hypervisor_insn(raw)
-        priv = B.PRV_S if self.hstatus & B.HSTATUS_SPVP else B.PRV_U
+        priv, tr, tw = self._guest_data_context()
         value = 0
         for part_va, part_size in _split(va, size):
-            pa = mmu.translate(self, part_va, B.ACC_LOAD, priv, True, tinst, hlvx=execute)
+            offset = (part_va - va) & M64
+            part_tinst = tinst | (offset << 15) if tinst else 0
+            if execute:  # HLVX needs execute permission: never satisfied from the data TLB
+                pa = mmu.translate(self, part_va, B.ACC_LOAD, priv, True, part_tinst, hlvx=True)
+            else:
+                pa = self._translate_cached(part_va, B.ACC_LOAD, part_tinst, priv, True, tr, tw)
             shift = 8 * ((part_va - va) & M64)
             value |= self._phys_rw(pa, part_size, part_va, B.ACC_LOAD, None) << shift
         return _sext(value, size) if signed else value
@@ -785,9 +827,11 @@ class Hart:
     def hsv(self, va: int, src: int, size: int, n: int, raw: int, tinst: int) -> None:
         self.cur_n = n
         self._check_hypervisor_insn(raw)
-        priv = B.PRV_S if self.hstatus & B.HSTATUS_SPVP else B.PRV_U
+        priv, tr, tw = self._guest_data_context()
         for part_va, part_size in _split(va, size):
-            pa = mmu.translate(self, part_va, B.ACC_STORE, priv, True, tinst)
+            offset = (part_va - va) & M64
+            part_tinst = tinst | (offset << 15) if tinst else 0
+            pa = self._translate_cached(part_va, B.ACC_STORE, part_tinst, priv, True, tr, tw)
             shift = 8 * ((part_va - va) & M64)
             self._phys_rw(pa, part_size, part_va, B.ACC_STORE, src >> shift)
 

@@ -89,15 +89,25 @@ def block_globals(h: Hart) -> dict[str, object]:
 
 
 def fetch_insns(h: Hart, va: int, pa: int, limit: int) -> tuple[list, list[int]]:
-    """Decode up to ``limit`` instructions of a block; returns [(pc, raw, insn)], pages."""
+    """Decode up to ``limit`` instructions of a superblock; returns [(pc, raw, insn)], pages.
+
+    Decoding continues past conditional branches (their taken side becomes a side exit) and
+    follows direct ``jal`` jumps that stay in the page; it stops at instructions that end
+    blocks, indirect jumps, the page end, and jumps back into the block.
+    """
     mem = h.mem
     u16 = mem.uh
     base = mem.ram_base
     out: list[tuple[int, int, Insn | None]] = []
     pages = [pa >> 12]
-    page_end = (va | 0xFFF) + 1
-    cur_va, cur_pa = va, pa
-    while len(out) < limit:
+    page_va = va & ~0xFFF
+    page_pa = pa & ~0xFFF
+    page_end = page_va + 0x1000
+    cur_va = va
+    seen: set[int] = set()
+    while len(out) < limit and cur_va not in seen:
+        seen.add(cur_va)
+        cur_pa = page_pa + (cur_va - page_va)
         lo = u16[(cur_pa - base) >> 1]
         if lo & 3 == 3:
             if cur_va + 2 >= page_end:  # a 32-bit instruction straddling two pages
@@ -120,104 +130,128 @@ def fetch_insns(h: Hart, va: int, pa: int, limit: int) -> tuple[list, list[int]]
             out.append((cur_va, raw, None))
             break
         out.append((cur_va, raw, insn))
-        if insn.name in BLOCK_ENDERS or insn.name in _CONTROL:
+        if insn.name in BLOCK_ENDERS or insn.name == "jalr" or len(pages) > 1:
             break
+        if insn.name == "jal":
+            target = (cur_va + insn.imm) & M64
+            if target & ~0xFFF != page_va or target in seen:
+                break
+            cur_va = target
+            continue
         cur_va = (cur_va + length) & M64
-        cur_pa += length
         if cur_va >= page_end or cur_va == 0:
             break
     return out, pages
 
 
-_CONTROL = {"jal", "jalr", "beq", "bne", "blt", "bge", "bltu", "bgeu"}
+_BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu"}
 
 
 def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
     """Translate the block at guest ``va`` (host physical ``pa``)."""
     insns, pages = fetch_insns(h, va, pa, 1 if single else MAX_BLOCK_INSNS)
-    last = insns[-1][2]
-    # A block whose final jump or branch targets its own start becomes a loop that iterates
-    # inside the generated function while the batch budget allows.
-    loop = (
-        not single
-        and last is not None
-        and last.name in _LOOPABLE
-        and ((insns[-1][0] + last.imm) & M64) == va
-    )
-    emitters: list[tuple[int, list[str]]] = []
+    count = len(insns)
+    emitters: list[tuple[int, list[str], Emitter | None]] = []
     reads: set[int] = set()
     writes: set[int] = set()
-    final: Emitter | None = None
     for idx, (pc, raw, insn) in enumerate(insns):
         if insn is None:
-            emitters.append((idx, [f"raise Trap({E.CAUSE_ILLEGAL_INSTRUCTION}, {raw})"]))
-            final = None
+            emitters.append((idx, [f"raise Trap({E.CAUSE_ILLEGAL_INSTRUCTION}, {raw})"], None))
             continue
         e = Emitter(insn, pc, idx)
-        if loop:
-            e.count_base = "_n"
+        e.count_base = "_n"
         SEMANTICS[insn.name](e)
         reads |= e.reads
         writes |= e.writes
-        emitters.append((idx, e.lines))
-        final = e
-    text = "\n".join(line for _, lines in emitters for line in lines)
+        emitters.append((idx, e.lines, e))
+    text = "\n".join(line for _, lines, _ in emitters for line in lines)
     calls_out = "(h," in text  # slow paths and helpers may raise the hart's flag
+    # A branch back to the start makes a loop that iterates inside the function while the batch
+    # budget allows; a branch elsewhere before the end is a side exit.
+    loops = not single and any(
+        e is not None and e.target == va and (e.insn.name in _BRANCHES or i == count - 1)
+        for i, _, e in emitters
+    )
+    side_exits = any(
+        e is not None and e.insn.name in _BRANCHES for i, _, e in emitters if i < count - 1
+    )
+    variable = loops or side_exits
 
     prologue = [f"x{r} = X[{r}]" for r in sorted(reads)]
     if "TR." in text:
         prologue.append("TR = h.tr")
     if "TW." in text:
         prologue.append("TW = h.tw")
+    prologue.append("_n = n")
+    if loops:
+        prologue.append(f"_B = h.budget - {count}")
     writeback = [f"X[{r}] = x{r}" for r in sorted(writes)]
-    count = len(insns)
-    if loop:
-        assert final is not None and final.cond is not None
-        prologue += [f"_B = h.budget - {count}", "_n = n"]
-        indent = "            "
-        head = ["    try:", "        while True:"]
-        stop = "_n > _B or h.flag" if calls_out else "_n > _B"
-        tail = [
-            f"{indent}_n += {count}",
-            f"{indent}if not ({final.cond}):",
-            f"{indent}    _t = {final.next}",
-            f"{indent}    break",
-            f"{indent}if {stop}:",
-            f"{indent}    _t = {va}",
-            f"{indent}    break",
-        ]
-        trap_idx = "_n - n + _L[_e.__traceback__.tb_lineno]"
-        epilogue = ["    h.loop_n = _n", "    return _t"]
-    else:
-        if final is not None and final.exit is not None:
-            exit_expr = final.exit
-        else:
-            last_pc, _, last_insn = insns[-1]
-            exit_expr = str((last_pc + (last_insn.length if last_insn else 4)) & M64)
-        indent = "        "
-        head = ["    try:"]
-        tail = []
-        trap_idx = "_L[_e.__traceback__.tb_lineno]"
-        epilogue = [f"    return {exit_expr}"]
+    stop = "_n > _B or h.flag" if calls_out else "_n > _B"
 
-    src = ["def _blk(X, h, n):", *("    " + p for p in prologue), *head]
+    def back_edge(done: int) -> list[str]:
+        return [
+            f"_n += {done}",
+            f"if {stop}:",
+            f"    _t = {va}",
+            "    _c = 0",
+            "    break",
+            "continue",
+        ]
+
+    src = ["def _blk(X, h, n):", *("    " + p for p in prologue), "    try:"]
+    indent = "            " if variable else "        "
+    if variable:
+        src.append("        while True:")
     line_of: dict[int, int] = {}
-    for idx, lines in emitters:
+    for idx, lines, e in emitters:
         for line in lines:
             src.append(indent + line)
-            line_of[len(src)] = idx  # 1-based line number of the statement just added
-    if len(src) == len(prologue) + 1 + len(head):
+            line_of[len(src)] = idx
+        last = idx == count - 1
+        if e is None:
+            continue
+        branch = e.insn.name in _BRANCHES
+        if branch and e.target == va and loops:
+            src.append(f"{indent}if {e.cond}:")
+            src += [indent + "    " + t for t in back_edge(idx + 1)]
+        elif branch and not last:
+            src.append(f"{indent}if {e.cond}:")
+            src += [
+                indent + f"    _t = {e.target}",
+                indent + f"    _c = {idx + 1}",
+                indent + "    break",
+            ]
+        if last and variable:
+            if e.insn.name == "jal" and e.target == va and loops:
+                src += [indent + t for t in back_edge(count)]
+            else:
+                if branch:
+                    exit_expr = e.next if e.target == va and loops else e.exit
+                else:
+                    exit_expr = e.exit if e.exit is not None else e.next
+                src += [f"{indent}_t = {exit_expr}", f"{indent}_c = {count}", f"{indent}break"]
+    if variable and (emitters[-1][2] is None):
+        src += [f"{indent}_t = 0", f"{indent}_c = {count}", f"{indent}break"]
+    if not variable and len(src) == len(prologue) + 2:
         src.append(indent + "pass")
-    src += tail
     src += ["    except Trap as _e:", *("        " + w for w in writeback)]
     src += [
-        f"        _i = {trap_idx}",
-        "        h.trap_idx = _i",
-        "        h.trap_pc = _P[_L[_e.__traceback__.tb_lineno]]",
+        "        _i = _L[_e.__traceback__.tb_lineno]",
+        "        h.trap_idx = _n - n + _i",
+        "        h.trap_pc = _P[_i]",
         "        raise",
     ]
     src += ["    " + w for w in writeback]
-    src += epilogue
+    if variable:
+        src += ["    h.loop_n = _n + _c", "    return _t"]
+    else:
+        last_pc, _, last_insn = insns[-1]
+        final = emitters[-1][2]
+        if final is not None and final.exit is not None:
+            exit_expr = final.exit
+        else:
+            exit_expr = str((last_pc + (last_insn.length if last_insn else 4)) & M64)
+        src.append(f"    return {exit_expr}")
     source = "\n".join(src) + "\n"
 
     g = dict(h.code_cache.globals)
@@ -234,9 +268,6 @@ def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
         pcs=pcs,
         insns=tuple(i for _, _, i in insns),
         raws=tuple(r for _, r, _ in insns),
-        loop=loop,
+        loop=variable,
         source=source,
     )
-
-
-_LOOPABLE = {"beq", "bne", "blt", "bge", "bltu", "bgeu", "jal"}

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 PS_PER_S = 10**12
 HOST_RAM_BASE = 0x80000000
 MEDELEG_ALL = C.MEDELEG_WRITABLE
+#: Exit kinds whose handler performs the trapping guest instruction (counted as executed).
+EMULATED_KINDS = frozenset({"sbi", "csr", "mmio", "wfi", "wrs"})
 
 
 class PcpuClock:
@@ -118,6 +120,7 @@ class Host:
         #: only interleave at yields, so everything in between sees ``env.now + lag``.
         self.lag = 0
         self.quantum_ps = self.batch_insns * self.insn_ps
+        self.end_ps = 0  # the latest simulated time any vCPU reached
         self._all_stopped = self.env.event()
         for i, vm_cfg in enumerate(scenario.vms):
             self.vms.append(VM(self, vm_cfg, i))
@@ -178,23 +181,55 @@ class Host:
     def run(self, until_ps: int | None = None, max_insns: int | None = None) -> str:
         """Run until every VM stopped, ``until_ps`` of simulated time or ``max_insns``.
 
-        Returns why the run ended: "done", "time-limit" or "instruction-limit".
+        Returns why the run ended: "done", "instruction-limit", "time-limit" or "deadlock"
+        (every vCPU waits for an interrupt that nothing will ever raise).
         """
         self.instruction_limit = max_insns
         stop = [self._all_stopped]
         if until_ps is not None:
             stop.append(self.env.timeout(until_ps))
+        outcome = None
         if not self._all_stopped.triggered:
-            self.env.run(until=self.env.any_of(stop))
+            try:
+                self.env.run(until=self.env.any_of(stop))
+            except RuntimeError as exc:  # SimPy: no events left before "until" triggered
+                if "No scheduled events left" not in str(exc):
+                    raise
+                outcome = "deadlock"
+        self.end_ps = max(self.end_ps, self.env.now)
+        self._close_open_slices()
         for vm in self.vms:
             vm.console.flush()
         for log in self._logs:
             log.close()
-        if all(not vm.running for vm in self.vms):
-            return "done"
+        if outcome is not None:
+            return outcome
         if max_insns is not None and self.total_instructions >= max_insns:
             return "instruction-limit"
+        if all(not vm.running for vm in self.vms):
+            return "done"
         return "time-limit"
+
+    def _close_open_slices(self) -> None:
+        """Record the slices of vCPUs still on a pCPU when the run ends at a limit."""
+        for vm in self.vms:
+            for vcpu in vm.vcpus:
+                if vcpu.slice_start is None or vcpu.slice_pcpu is None:
+                    continue
+                end = max(self.end_ps, vcpu.slice_start)
+                self.stats.slices.append(
+                    SliceRecord(
+                        vcpu.slice_start,
+                        end,
+                        vm.name,
+                        vcpu.index,
+                        vcpu.slice_pcpu.index,
+                        vcpu.slice_retired,
+                    )
+                )
+                vcpu.stats.run_ps += end - vcpu.slice_start
+                vcpu.slice_pcpu.busy_ps += end - vcpu.slice_start
+                vcpu.slice_start = None
 
     def limit_reached(self) -> None:
         for vm in self.vms:
@@ -268,6 +303,7 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     slice_start = env.now
     slice_end = slice_start + lag + sched.slice_ps(vcpu)
     retired = 0
+    vcpu.slice_start, vcpu.slice_pcpu, vcpu.slice_retired = slice_start, pcpu, 0
     while True:
         if lag >= quantum:
             host.lag = 0
@@ -290,12 +326,14 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
             limit = min(limit, -(-deadline * PS_PER_S // host.timebase_hz))
         budget = min(host.batch_insns, (limit - now) // insn_ps)
         if host.instruction_limit is not None:
-            budget = min(budget, host.instruction_limit - host.total_instructions)
-            if budget <= 0:
+            left = host.instruction_limit - host.total_instructions
+            if left <= 0:
                 host.limit_reached()
                 break
+            budget = min(budget, left)
         n, reason = hart.run(max(1, budget))
         retired += n
+        vcpu.slice_retired = retired
         stats.instructions += n
         host.total_instructions += n
         lag += n * insn_ps
@@ -308,6 +346,9 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         handling = cost.handling(result.kind) * cycle_ps
         exits.record(vcpu, trap, result, env.now + lag, handling)
         lag += handling
+        if result.kind in EMULATED_KINDS:  # the handler performed the guest's instruction
+            stats.instructions += 1
+            stats.count("instructions.emulated")
         action = result.action
         if action is Action.RESUME:
             vcpu.resume(hart)
@@ -323,6 +364,8 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         hart.leave_guest()
     vcpu.save(hart)
     end = env.now + lag
+    vcpu.slice_start = None
+    host.end_ps = max(host.end_ps, end)
     host.stats.slices.append(
         SliceRecord(slice_start, end, vm.name, vcpu.index, pcpu.index, retired)
     )

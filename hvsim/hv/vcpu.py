@@ -95,6 +95,9 @@ class Vcpu:
         pins = vm.config.pin
         self.pin: int | None = pins[index] if pins is not None else None
         self.last_exits: deque[tuple] = deque(maxlen=LAST_EXITS)
+        self.slice_start: int | None = None  # while on a pCPU: when the slice began
+        self.slice_pcpu = None
+        self.slice_retired = 0
         self._wake: simpy.Event | None = None
         self.stats = vm.host.stats.vcpu(self)
 
@@ -125,8 +128,8 @@ class Vcpu:
         hart.henvcfg = self.henvcfg
         hart.htimedelta = self.htimedelta
         hart.hcounteren = 0xFFFFFFFF
-        hart.hedeleg = vm.hedeleg
-        hart.hideleg = vm.hideleg
+        hart.hedeleg = vm.hedeleg & C.HEDELEG_WRITABLE
+        hart.hideleg = vm.hideleg & C.HIDELEG_WRITABLE
         hart.hgatp = vm.gstage.hgatp(vmid)
         hart.hstatus = (
             (self.hstatus & ~(B.HSTATUS_SPVP | B.HSTATUS_SPV))

@@ -56,6 +56,7 @@ class VM(VmidHolder):
         self.index = index
         self.state = "running"  # running | shutdown | reset | crashed | stopped
         self.crash: CrashReport | None = None
+        self.stopped_ps: int | None = None
         self.ram_base = config.ram_base
         self.ram_size = config.memory
         self.ram_end = config.ram_base + config.memory
@@ -188,6 +189,7 @@ class VM(VmidHolder):
             return
         self.state = state
         self.crash = crash
+        self.stopped_ps = self.host.now_ps()
         self.console.flush()
         for vcpu in self.vcpus:
             vcpu.kick()

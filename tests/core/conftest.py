@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from hvsim.core.hart import Hart
+from hvsim.core.trap import StopReason
 from hvsim.mem.phys import PhysMem
 
 AS = "riscv64-unknown-elf-as"
@@ -159,10 +160,10 @@ class Assembler:
         with tempfile.TemporaryDirectory() as tmp:
             d = Path(tmp)
             (d / "t.s").write_text(text)
+            link = [LD, f"-Ttext={base:#x}", "--no-warn-rwx-segments", "-e", "0"]
             steps = (
                 [AS, f"-march={MARCH}", "-mno-relax", "-o", "t.o", "t.s"],
-                [LD, f"-Ttext={base:#x}", "--no-warn-rwx-segments", "-e", "0", "-o", "t.elf"]
-                + ["t.o"],
+                [*link, "-o", "t.elf", "t.o"],
                 [OBJCOPY, "-O", "binary", "-j", ".text", "t.elf", "t.bin"],
             )
             for cmd in steps:
@@ -324,8 +325,18 @@ class Machine:
         h.state_changed()
         for r, v in (regs or {}).items():
             h.x[r] = v & ((1 << 64) - 1)
-        retired, reason = h.run(budget)
-        return Stop(self.where(), retired, reason)
+        return self.resume(budget)
+
+    def resume(self, budget: int = 200) -> Stop:
+        """Run on from the current state.  YIELD (a timer CSR was written, the driver should
+        re-read deadlines) is not a stop for these tests: the run simply goes on."""
+        h = self.hart
+        total = 0
+        while True:
+            retired, reason = h.run(budget - total)
+            total += retired
+            if reason is not StopReason.YIELD or total >= budget:
+                return Stop(self.where(), total, reason)
 
     # -- CSRs by name
     def csr(self, name: str) -> int:

@@ -281,6 +281,24 @@
 .Lhv_ok\@:
 .endm
 
+/* htinst must be zero or the 32-bit instruction at `label` with its rs1 field (the address
+ * offset) replaced by `off`: the transformed form of AMO, LR/SC, HLV/HLVX/HSV */
+.macro CHECK_EXIT_HTINST_RS1 label, off=0
+    ld t5, hyp_exit_htinst
+    beqz t5, .Lhv_ok\@
+    la t6, \label
+    lwu t6, 0(t6)
+    li t5, ~(0x1f << 15)
+    and t6, t6, t5
+    .if \off
+    li t5, (\off) << 15
+    or t6, t6, t5
+    .endif
+    ld t5, hyp_exit_htinst
+    CHECK_EQ t5, t6
+.Lhv_ok\@:
+.endm
+
 /* for a fault of an implicit VS-stage page-table access: if htval is nonzero, htinst must
  * be the pseudo-instruction `pseudo` (zero is not allowed then) */
 .macro CHECK_EXIT_HTINST_PSEUDO pseudo

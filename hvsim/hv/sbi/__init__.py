@@ -46,6 +46,9 @@ class SbiResult(NamedTuple):
     value: int = 0
     action: Action = Action.RESUME
     function: str = ""  # name for statistics, e.g. "set_timer"
+    #: False when the call does not return to the instruction after the ECALL (HSM
+    #: non-retentive suspend): the handler set the guest's pc and registers itself.
+    returns: bool = True
 
 
 SbiHandler = Callable[["Vcpu", "Hart", int, list[int]], SbiResult]
@@ -86,18 +89,25 @@ def find(eid: int) -> SbiExtension | None:
     return None
 
 
+_loaded = False
+
+
 def load_extensions() -> None:
+    """Import every extension module (once), so that each registers itself."""
+    global _loaded
+    if _loaded:
+        return
     for name in EXTENSION_MODULES:
         try:
             importlib.import_module(f"hvsim.hv.sbi.{name}")
         except ModuleNotFoundError as exc:  # an extension not written yet
             if exc.name != f"hvsim.hv.sbi.{name}":
                 raise
+    _loaded = True
 
 
 def handle_ecall(vcpu: Vcpu, hart: Hart) -> ExitResult:
-    if not EXTENSIONS:
-        load_extensions()
+    load_extensions()  # not "if not EXTENSIONS": importing one extension must not hide the rest
     x = hart.x
     eid, fid = x[17], x[16]
     ext = find(eid)
@@ -106,7 +116,9 @@ def handle_ecall(vcpu: Vcpu, hart: Hart) -> ExitResult:
         x[10] = SBI_ERR_NOT_SUPPORTED & B.M64
         return ExitResult(Action.RESUME, "sbi", f"unknown.{eid:#x}")
     result = ext.handler(vcpu, hart, fid, x[10:16])
-    if ext.legacy:
+    if not result.returns:
+        pass
+    elif ext.legacy:
         x[10] = (result.value if result.error == SBI_SUCCESS else result.error) & B.M64
     else:
         x[10] = result.error & B.M64
