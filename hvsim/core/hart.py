@@ -171,7 +171,13 @@ class Hart:
         self.trap_pc = 0
         self.budget = 0
         self.loop_n = 0
+        # translation statistics (slow paths only): fast-TLB misses, walks, PTEs read per stage
+        self.tlb_misses = 0
+        self.walks = self.pte_reads = self.g_walks = self.g_pte_reads = 0
         self.in_csr_insn = False  # a CSR write comes from an instruction (not the host)
+        # translation statistics (slow paths only): fast-TLB misses, walks, PTEs read per stage
+        self.tlb_misses = 0
+        self.walks = self.pte_reads = self.g_walks = self.g_pte_reads = 0
         self.trap_count = 0  # synchronous exceptions taken (each also costs one budget unit)
         self.csr_num = 0
         self.fctx: dict[tuple, tuple[dict, dict]] = {}
@@ -612,6 +618,7 @@ class Hart:
         page = self.tx.get(va >> 12)
         if page is not None:
             return page | (va & 0xFFF)
+        self.tlb_misses += 1
         pa = mmu.translate(self, va, B.ACC_FETCH, self.priv, self.virt)
         if not self.mem.is_ram(pa & ~0xFFF, 0x1000):
             raise Trap(E.CAUSE_FETCH_ACCESS, va)
@@ -632,6 +639,7 @@ class Hart:
         off = (tw if acc == B.ACC_STORE else tr).get(vpn)
         if off is not None:
             return mem.ram_base + va + off
+        self.tlb_misses += 1
         pa = mmu.translate(self, va, acc, priv, virt, tinst)
         page = pa >> 12
         if mem.is_ram(page << 12, 0x1000):

@@ -100,7 +100,9 @@ def _walk(
     mem = h.mem
     table = (atp & PPN44) << 12
     level = levels - 1
+    h.walks += 1
     while True:
+        h.pte_reads += 1
         pte_addr = table + ((va >> (12 + 9 * level)) & 0x1FF) * 8
         pte_pa = (
             g_stage(h, pte_addr, acc, va, TINST_PT_READ, False, implicit=True) if virt else pte_addr
@@ -180,7 +182,9 @@ def g_stage(
     mem = h.mem
     table = (hgatp & PPN44) << 12
     level = levels - 1
+    h.g_walks += 1
     while True:
+        h.g_pte_reads += 1
         width = 0x7FF if level == levels - 1 else 0x1FF
         pte_pa = table + ((gpa >> (12 + 9 * level)) & width) * 8
         try:

@@ -29,7 +29,7 @@ from hvsim.hv.vm import VM, CrashReport
 from hvsim.hv.vmid import VmidAllocator
 from hvsim.mem.phys import PhysMem
 from hvsim.sched.base import create_scheduler
-from hvsim.stats.recorder import SliceRecord, Stats
+from hvsim.stats.recorder import RunQueueRecord, SliceRecord, Stats, WakeupRecord
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -168,6 +168,13 @@ class Host:
             for page in range(start >> 12, (start + size - 1 >> 12) + 1):
                 hart.flush_translations(True, vmid, page)
 
+    def note_runqueue(self) -> None:
+        """Record the scheduler's run-queue length when it may have changed."""
+        length = self.scheduler.run_queue_length()
+        rq = self.stats.runqueue
+        if not rq or rq[-1].length != length:
+            rq.append(RunQueueRecord(self.env.now, length))
+
     def _flush_all_guests(self) -> None:
         for pcpu in self.pcpus:
             pcpu.hart.flush_translations(True)
@@ -270,10 +277,15 @@ def vcpu_process(host: Host, vcpu: Vcpu) -> Generator[Any, Any, None]:
                 yield wake
                 vcpu.apply_posted()
             stats.idle_ps += env.now - start
+            if not vcpu.runnable():
+                vcpu.kicked_ps = None  # woken for nothing (e.g. a timer check): no wake-up
             continue
         start = env.now
         pcpu = yield from sched.acquire(vcpu)
         stats.steal_ps += env.now - start
+        if vcpu.kicked_ps is not None:
+            host.stats.wakeups.append(WakeupRecord(vcpu.kicked_ps, env.now, vm.name, vcpu.index))
+            vcpu.kicked_ps = None
         yield from run_on_pcpu(host, vcpu, pcpu)
         sched.release(vcpu, pcpu)
 

@@ -98,6 +98,7 @@ class Vcpu:
         self.slice_start: int | None = None  # while on a pCPU: when the slice began
         self.slice_pcpu = None
         self.slice_retired = 0
+        self.kicked_ps: int | None = None  # when a wake-up was requested while it waited
         self._wake: simpy.Event | None = None
         self.stats = vm.host.stats.vcpu(self)
 
@@ -231,6 +232,8 @@ class Vcpu:
         """Wake the vCPU process if it waits (WFI or powered off)."""
         wake = self._wake
         if wake is not None and not wake.triggered:
+            if self.kicked_ps is None:
+                self.kicked_ps = self.vm.host.now_ps()
             wake.succeed()
 
     def wait_event(self, env: simpy.Environment) -> simpy.Event:

@@ -3,7 +3,9 @@
 A scheduler owns the pool of pCPUs.  A vCPU process calls ``yield from acquire(vcpu)`` to get a
 pCPU (the time it waits is steal time), runs for at most ``slice_ps(vcpu)`` (asking
 ``should_preempt`` when the slice ends: a policy with nobody waiting lets it run on), then calls
-``release``.  Blocked (WFI) and powered-off vCPUs hold no pCPU.
+``release``.  Blocked (WFI) and powered-off vCPUs hold no pCPU.  A policy calls
+``host.note_runqueue()`` whenever its queue of waiting vCPUs changes (the statistics keep the
+run-queue length over time).
 """
 
 from __future__ import annotations

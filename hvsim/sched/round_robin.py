@@ -38,6 +38,7 @@ class RoundRobin(Scheduler):
                 return pcpu
         event = self.env.event()
         self.waiting.append((vcpu, event))
+        self.host.note_runqueue()
         pcpu = yield event
         return pcpu
 
@@ -45,6 +46,7 @@ class RoundRobin(Scheduler):
         for i, (waiter, event) in enumerate(self.waiting):
             if self.allowed(waiter, pcpu):
                 del self.waiting[i]
+                self.host.note_runqueue()
                 event.succeed(pcpu)
                 return
         self.free.append(pcpu)

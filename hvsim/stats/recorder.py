@@ -29,6 +29,20 @@ class ExitRecord(NamedTuple):
     handling_ps: int
 
 
+class WakeupRecord(NamedTuple):
+    """A blocked vCPU was made runnable (interrupt, IPI, HSM start) and later got a pCPU."""
+
+    kick_ps: int  # when the wake-up was requested
+    run_ps: int  # when the vCPU was running again
+    vm: str
+    vcpu: int
+
+
+class RunQueueRecord(NamedTuple):
+    time_ps: int
+    length: int  # vCPUs waiting for a pCPU
+
+
 class SliceRecord(NamedTuple):
     start_ps: int
     end_ps: int
@@ -60,6 +74,8 @@ class Stats:
         self.vcpus: list[VcpuStats] = []
         self.exits: list[ExitRecord] = []
         self.slices: list[SliceRecord] = []
+        self.wakeups: list[WakeupRecord] = []
+        self.runqueue: list[RunQueueRecord] = []
 
     def vcpu(self, vcpu: Vcpu) -> VcpuStats:
         stats = VcpuStats(vcpu.vm.name, vcpu.index)
