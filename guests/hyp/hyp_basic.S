@@ -150,6 +150,7 @@ exit_ecall:
     mv s1, ra
     csrr t0, hstatus            /* from VS-mode, no guest virtual address */
     CHECK_BITS t0, HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_GVA, HSTATUS_SPV | HSTATUS_SPVP
+    CHECK_CSR_BITS sstatus, MSTATUS_SPP, MSTATUS_SPP    /* nominal privilege S */
     CHECK_CSR stval, 0
     CHECK_CSR htval, 0
     CHECK_CSR htinst, 0         /* ECALL has no transformed form */

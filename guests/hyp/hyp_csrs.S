@@ -21,17 +21,20 @@
  *    stimecmp is vstimecmp; henvcfg.STCE/hcounteren.TM gate VS access (virtual instruction),
  *    menvcfg.STCE/mcounteren.TM gate stimecmp and vstimecmp below M (illegal instruction);
  *  - hvip.VSSIP injected with hideleg: the guest takes interrupt 1 (vscause), sees vsip.SSIP
- *    and clears it through sip.
- * QEMU's spike machine has no `time` CSR: cross-check on QEMU with -machine virt.  QEMU 7.2
- * departs from the spec in these places, left out with -DQEMU_COMPAT: hgatp PPN[1:0] is
- * kept, stval is not written on the virtual- or illegal-instruction trap of HLV/HLVX/HSV, satp accesses
- * in VS-mode ignore hstatus.VTVM, and VU-mode gets illegal-instruction instead of
- * virtual-instruction exceptions for S CSRs, SRET, SFENCE.VMA and HFENCE, but a
- * virtual-instruction exception for WFI with mstatus.TW = 1; HS-mode may access hgatp
- * with mstatus.TVM = 1, while VS-mode may not access satp then, nor execute SRET
- * with mstatus.TSR = 1 (that case, where M enters VS directly with MRET and takes the
- * guest's ecall, leaves QEMU 7.2 with V=1 in M-mode afterwards); henvcfg.STCE is not
- * read-only zero while menvcfg.STCE = 0.
+ *    and clears it through sip;
+ *  - hedeleg: an ecall from VU-mode goes to the guest's handler, one from VS-mode to HS.
+ * QEMU's spike machine has no `time` CSR: cross-check on QEMU with -machine virt.
+ * QEMU 7.2 departs from the spec in these places, left out with -DQEMU_COMPAT:
+ *  - hgatp PPN[1:0] are kept (case 4);
+ *  - stval is not written on the virtual- or illegal-instruction trap of HLV/HLVX/HSV;
+ *  - satp accesses in VS-mode ignore hstatus.VTVM (24, 25);
+ *  - VU-mode gets illegal- instead of virtual-instruction exceptions for S CSRs, SRET,
+ *    SFENCE.VMA and HFENCE (27, 28, 31, 33, 35), but a virtual-instruction exception for
+ *    WFI with mstatus.TW = 1 (46);
+ *  - mstatus.TVM = 1 does not stop HS from accessing hgatp (51) but does stop VS-mode from
+ *    accessing satp (55); mstatus.TSR = 1 makes SRET in VS-mode illegal (57; M entering VS
+ *    directly with MRET and taking the guest's ecall also leaves QEMU with V=1 in M-mode);
+ *  - henvcfg.STCE is not read-only zero while menvcfg.STCE = 0 (83).
  */
 #include "hyp.h"
 
@@ -479,6 +482,22 @@ HVTEST_BEGIN
     CHECK_CSR vscause, INTERRUPT | IRQ_SSI
     CHECK_CSR_BITS hvip, MIP_VSSIP, 0
     csrw hideleg, zero
+
+    /* ==== hedeleg: a VU ecall to the guest's own handler ==== */
+    TEST_CASE 92
+    li t0, 1 << CAUSE_ECALL_U
+    csrw hedeleg, t0
+    GET_EXIT_COUNT s1
+    ENTER_VU 1f
+1:  TEST_TRAP 92, CAUSE_ECALL_U, ecall      /* resumed in VS-mode by hv_strap */
+    CHECK_TRAP_LEVEL PRV_S
+    CHECK_TRAP_STATUS MSTATUS_SPP, 0
+    GOTO_HS                     /* VS ecall: cause 10 cannot be delegated */
+    CHECK_EXIT_CAUSE CAUSE_ECALL_VS
+    GET_EXIT_COUNT t0
+    addi t0, t0, -1
+    CHECK_EQ t0, s1
+    csrw hedeleg, zero
     PASS
 
 /* a direct-mode vstvec other than hv_strap (only its address is used) */

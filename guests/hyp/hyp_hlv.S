@@ -15,12 +15,17 @@
  *    htinst = 0 or the instruction with rs1 cleared;
  *  - HLV/HSV set the A/D bits of the VS-stage PTE;
  *  - vsatp = Bare: the address is a GPA; HLV works in M-mode too;
+ *  - M-mode with mstatus.MPRV = 1 and MPV = 1: ordinary loads and stores translated by both
+ *    stages with VS (MPP = S) or VU (MPP = U) permissions; faults taken by M with mtval =
+ *    the guest virtual address, mstatus.GVA = 1, mtval2 = 0 or GPA >> 2, mtinst;
  *  - U-mode: HLV/HSV work with hstatus.HU = 1 (still using SPVP), are illegal with HU = 0;
  *    HFENCE stays illegal in U-mode even with HU = 1.
- * QEMU 7.2 gets much of this wrong; left out with -DQEMU_COMPAT: it checks read instead
- * of execute permission for HLVX (at both stages) and ignores MXR for HLV, ignores SPVP = 0
- * and vsstatus.SUM, reports VS-stage page faults of HLV/HSV as access faults (accepted as
- * such), and does not write stval on the illegal-instruction trap of HLV from U-mode.
+ * QEMU 7.2 gets much of this wrong; left out with -DQEMU_COMPAT: it checks read instead of
+ * execute permission for HLVX (at both stages) and ignores MXR for HLV (20-31), ignores
+ * vsstatus.SUM (10, 11) and SPVP = 0 (16, 17), reports the VS-stage page faults of HLV/HSV
+ * and MPRV accesses as access faults (accepted as such), reports the guest-page faults of
+ * MPRV accesses as page faults (53, 54) and sets no mstatus.GVA for them, and does not write
+ * stval on the illegal-instruction trap of HLV from U-mode.
  */
 #include "hyp.h"
 
@@ -83,6 +88,41 @@
     li a1, \va
     \inst a0, (a1)
     CHECK a0, \val
+.endm
+
+/* M-mode: MPRV = 1, MPV = 1, MPP = mpp (explicit accesses as though in VS/VU-mode) */
+.macro SET_MPRV mpp
+    li t0, MSTATUS_MPP
+    csrc mstatus, t0
+    li t0, \mpp | MSTATUS_MPV | MSTATUS_MPRV
+    csrs mstatus, t0
+.endm
+
+/* M-mode: `inst` (a1 = va) with MPRV = 1, MPV = 1, MPP = mpp must trap to M with `cause`
+ * and mtval = va.  (Armed before MPRV is set: the framework's own stores must not be
+ * translated; the trap entry makes them M-level again, MPP = M.) */
+.macro TEST_MPRV_TRAP cause, mpp, inst:vararg
+    EXPECT_TRAP .Lr\@
+    SET_MPRV \mpp
+.Li\@:
+    \inst
+    li t0, MSTATUS_MPRV
+    csrc mstatus, t0
+    j hv_fail
+.Lr\@:
+#ifdef QEMU_COMPAT
+    /* QEMU 7.2 reports these VS-stage page faults as access faults too */
+    .if (\cause == CAUSE_LOAD_PF) || (\cause == CAUSE_STORE_PF)
+    ld t0, hv_trap_cause
+    li t1, \cause - 8
+    bne t0, t1, .Lpf\@
+    li t1, \cause
+    sd t1, hv_trap_cause, t2
+.Lpf\@:
+    .endif
+#endif
+    CHECK_TRAP \cause, .Li\@
+    CHECK_TVAL_REG a1
 .endm
 
 .macro SET_SPVP on
@@ -262,6 +302,48 @@ HVTEST_BEGIN
     li a1, VA_S + 8
     hlv.d a0, (a1)
     CHECK a0, S8
+    GOTO_S
+
+    /* ---- M-mode with MPRV = 1, MPV = 1: loads and stores as though in VS/VU-mode ---- */
+    TEST_CASE 50
+    GOTO_M
+    SET_MPRV MPP_S
+    li a1, VA_S + 8
+    ld a0, 0(a1)                /* two-stage, VS permissions */
+    li t0, MSTATUS_MPRV
+    csrc mstatus, t0
+    CHECK a0, S8
+    TEST_CASE 51                /* VU permissions: a U page is fine... */
+    SET_MPRV MPP_U
+    li a1, VA_U
+    ld a0, 0(a1)
+    li t0, MSTATUS_MPRV
+    csrc mstatus, t0
+    CHECK a0, U8
+    TEST_CASE 52                /* ... a VS-only page faults, in M: mtval = GVA, GVA = 1 */
+    li a1, VA_S
+    TEST_MPRV_TRAP CAUSE_LOAD_PF, MPP_U, ld a0, 0(a1)
+#ifndef QEMU_COMPAT
+    CHECK_TRAP_STATUS MSTATUS_GVA | MSTATUS_MPRV, MSTATUS_GVA | MSTATUS_MPRV
+#endif
+    CHECK_CSR mtval2, 0
+#ifndef QEMU_COMPAT
+    TEST_CASE 53                /* a guest-page fault: mtval2 = 0 or GPA >> 2, mtinst */
+    li a1, VA_NOG + 16
+    TEST_MPRV_TRAP CAUSE_LOAD_GPF, MPP_S, ld a0, 0(a1)
+#ifndef QEMU_COMPAT
+    CHECK_TRAP_STATUS MSTATUS_GVA, MSTATUS_GVA
+#endif
+    csrr t0, mtval2
+    beqz t0, 1f
+    CHECK t0, (GPA_NOG + 16) >> 2
+1:  csrr t0, mtinst
+    beqz t0, 2f
+    CHECK t0, (10 << 7) | (3 << 12) | 0x03      /* ld a0, 0(x0) */
+2:  TEST_CASE 54
+    li a1, VA_GRO
+    TEST_MPRV_TRAP CAUSE_STORE_GPF, MPP_S, sd a2, 0(a1)
+#endif
     GOTO_S
 
     /* ---- U-mode: with hstatus.HU ---- */

@@ -15,7 +15,9 @@
  *  - a delegated VS interrupt pending while V=0 is not taken in HS (even with sstatus.SIE) nor
  *    in U-mode, but right at the first guest instruction once V=1 (vsepc = that address);
  *  - a machine timer interrupt while the guest runs is taken by M with MPV = 1 and MRET
- *    returns into the guest.
+ *    returns into the guest;
+ *  - WFI in VS-mode ends on a pending and enabled interrupt even if vsstatus.SIE masks it,
+ *    and sleeps until the machine timer otherwise.
  * QEMU 7.2 orders VS-level interrupts by ascending number (VSSI, VSTI, VSEI) instead of the
  * specified VSEI > VSSI > VSTI, both in VS-mode and in HS-mode, and shows only SSIP in vsip;
  * with -DQEMU_COMPAT only the number of interrupts taken is checked there.
@@ -213,6 +215,49 @@ HVTEST_BEGIN
     CHECK_IRQ_COUNT 1
     ld t0, hv_irq_status        /* mstatus at the interrupt: from VS */
     CHECK_BITS t0, MSTATUS_MPV | MSTATUS_MPP, MSTATUS_MPV | MPP_S
+    GOTO_M
+    li t0, -1
+    li t1, CLINT_MTIMECMP
+    sd t0, 0(t1)
+    GOTO_S
+
+    /* ==== WFI in VS-mode (hstatus.VTW = 0) ==== */
+    TEST_CASE 12                /* ends on a pending, enabled interrupt even when masked */
+    li t0, MIP_VSSIP
+    csrw hideleg, t0
+    IRQ_LOG_RESET
+    csrw vsstatus, zero
+    li t0, MIP_SSIP
+    csrw vsie, t0
+    li t0, MIP_VSSIP
+    csrw hvip, t0
+    GOTO_VS
+    wfi
+    CHECK_IRQ_COUNT 0           /* vsstatus.SIE = 0: not taken */
+    csrsi sstatus, MSTATUS_SIE
+    csrci sstatus, MSTATUS_SIE
+    CHECK_IRQ_COUNT 1
+    GOTO_HS
+    csrw hvip, zero
+    csrw hideleg, zero
+    TEST_CASE 13                /* woken by the machine timer, taken by M */
+    IRQ_LOG_RESET
+    GOTO_M
+    li t0, CLINT_MTIME
+    ld t0, 0(t0)
+    li t1, MTI_DELAY
+    add t0, t0, t1
+    li t1, CLINT_MTIMECMP
+    sd t0, 0(t1)
+    li t0, MIP_MTIP
+    csrw mie, t0
+    GOTO_S
+    GOTO_VS
+    wfi
+    WAIT_IRQS 1                 /* (WFI may also return early) */
+    GOTO_HS
+    CHECK_IRQ_LOG 0, LVL_M, IRQ_MTI
+    CHECK_IRQ_COUNT 1
     GOTO_M
     li t0, -1
     li t1, CLINT_MTIMECMP

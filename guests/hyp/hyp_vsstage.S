@@ -22,9 +22,12 @@
  *    vstvec handler with hedeleg (vscause/vstval right, no exit to HS); SUM for U pages in
  *    VS-mode, U-only access from VU-mode;
  *  - HFENCE.VVMA and HFENCE.GVMA from HS and SFENCE.VMA from VS make PTE changes visible;
+ *    two VMIDs with different G-stage tables switch by writing hgatp alone;
  *  - Sv48x4: a GPA above 2^41 is mapped, one at 2^50 faults.
- * QEMU 7.2 does not check G-stage write permission for the VS-stage A/D update (cases 17-18
- * are left out with -DQEMU_COMPAT).
+ * QEMU 7.2 departs from the spec here (left out with -DQEMU_COMPAT): a G-stage fault of the
+ * VS-stage walk is always reported as a load guest-page fault, even for a store or a fetch
+ * (cases 7, 8), so is an AMO guest-page fault (case 15), and the VS-stage A/D update ignores
+ * the G-stage write permission of the page-table page (cases 17, 18).
  */
 #include "hyp.h"
 
@@ -387,6 +390,33 @@ HVTEST_BEGIN
     sfence.vma
     ld a0, 0(a1)
     CHECK a0, PAGE_A0
+    GOTO_HS
+
+    /* ---- two VMIDs with their own G-stage tables: no fence needed to switch ---- */
+    TEST_CASE 33
+    ld s4, hyp_g_root           /* VMID 1's table */
+    li a0, 3
+    call hyp_g_basic
+    G_MAP_LABEL GPA_A, page_b, G_RW, 0
+    G_ENABLE 3                  /* VMID 3: GPA_A -> page_b */
+    csrr s5, hgatp
+    GOTO_VS
+    li a1, VA_A
+    ld a0, 0(a1)
+    CHECK a0, PAGE_B0
+    GOTO_HS
+    sd s4, hyp_g_root, t0       /* back to VMID 1 (cached or not: page_a) */
+    G_ENABLE 1
+    GOTO_VS
+    li a1, VA_A
+    ld a0, 0(a1)
+    CHECK a0, PAGE_A0
+    GOTO_HS
+    csrw hgatp, s5              /* and VMID 3 again, without any fence */
+    GOTO_VS
+    li a1, VA_A
+    ld a0, 0(a1)
+    CHECK a0, PAGE_B0
     GOTO_HS
 
     /* ---- Sv48x4: 50-bit guest physical addresses ---- */

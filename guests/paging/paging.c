@@ -201,6 +201,7 @@ int main(unsigned long hartid, unsigned long fdt)
     CHECK(store_faults == USER_HEAP_PAGES - USER_HEAP_PAGES / 2 + 1,
           "%lu store page faults, expected %d (heap + one stack page)", store_faults,
           USER_HEAP_PAGES - USER_HEAP_PAGES / 2 + 1);
-    CHECK(syscalls_done == 5, "%lu system calls, expected 5 (4 in task 1, 1 in task 2)", syscalls_done);
+    CHECK(syscalls_done == 5, "%lu system calls, expected 5 (4 in task 1, 1 in task 2)",
+          syscalls_done);
     return 0;
 }

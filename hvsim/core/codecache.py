@@ -5,13 +5,21 @@ embeds the virtual pc (auipc, jal, branch targets), and the physical address is 
 and DMA invalidate.  Each hart keeps per-translation-context *jump caches* (virtual pc ->
 block entry) in front of this cache; when a code page is written every hart drops its jump
 caches, and the page's blocks are forgotten.
+
+A block is first *cold* (interpreted through generic instruction functions, see
+:mod:`hvsim.core.interp`) and compiled into a Python function once it has run
+:data:`hvsim.core.interp.HOT_THRESHOLD` times.  Single-step blocks (trace mode, batch ends) are
+always interpreted.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hvsim.core.translate import Block, block_globals, translate
+from hvsim.core import interp
+from hvsim.core.translate import Block, block_globals, fetch_insns, translate
+from hvsim.core.trap import Trap
+from hvsim.isa import encoding as E
 
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
@@ -25,8 +33,10 @@ class CodeCache:
         self.by_page: dict[int, list[tuple[int, int, bool]]] = {}
         self.harts: list[Hart] = []
         self.globals = block_globals(hart)
-        self.translations = 0
+        self.translations = 0  # blocks compiled
+        self.cold_blocks = 0  # blocks decoded for the interpreter
         self.invalidations = 0
+        self.generic = interp.GenericFunctions(self.globals)
         mem.on_code_write(self.invalidate_page)
 
     @classmethod
@@ -42,13 +52,58 @@ class CodeCache:
         key = (pa, va, single)
         block = self.blocks.get(key)
         if block is None or (len(block.pages) > 1 and not self._second_page_ok(hart, block)):
-            block = translate(hart, va, pa, single)
-            self.translations += 1
-            self.blocks[key] = block
-            for page in block.pages:
-                self.by_page.setdefault(page, []).append(key)
-                self.mem.mark_code(page)
+            block = self._cold(hart, va, pa, single)
+            self._register(key, block)
         return block
+
+    def _register(self, key: tuple[int, int, bool], block: Block) -> None:
+        self.blocks[key] = block
+        for page in block.pages:
+            self.by_page.setdefault(page, []).append(key)
+            self.mem.mark_code(page)
+
+    def _cold(self, hart: Hart, va: int, pa: int, single: bool) -> Block:
+        """Decode a block for the interpreter (no compilation)."""
+        insns, pages = fetch_insns(hart, va, pa, 1 if single else interp_limit())
+        page_va, page_pa = va & ~0xFFF, pa & ~0xFFF
+        steps = []
+        for pc, raw, insn in insns:
+            if insn is None:
+                steps.append((pc, _raise_illegal, (raw,)))
+                continue
+            generic = self.generic.get(insn)
+            if generic is None:  # the definition needs concrete operands: compile just it
+                one = translate(hart, pc, page_pa + (pc - page_va), True)
+                self.translations += 1
+                steps.append((pc, one.fn, ()))
+                continue
+            fn, params = generic
+            steps.append((pc, fn, self.generic.arguments(params, insn, pc)))
+        key = (pa, va, single)
+
+        def promote(h: Hart) -> tuple:
+            compiled = translate(h, va, pa, False)
+            self.translations += 1
+            if self.blocks.get(key) is cold_block:
+                self.blocks[key] = compiled
+            if h.jc.get(va) is cold_block.entry:
+                h.jc[va] = compiled.entry
+            return compiled.entry
+
+        self.cold_blocks += 1
+        fn = interp.make_cold(steps, None if single else promote)
+        cold_block = Block(
+            va=va,
+            pa=pa,
+            count=len(insns),
+            fn=fn,
+            pages=tuple(pages),
+            pcs=tuple(pc for pc, _, _ in insns),
+            insns=tuple(i for _, _, i in insns),
+            raws=tuple(r for _, r, _ in insns),
+            loop=True,
+        )
+        return cold_block
 
     @staticmethod
     def _second_page_ok(hart: Hart, block: Block) -> bool:
@@ -64,3 +119,13 @@ class CodeCache:
             self.blocks.pop(key, None)
         for hart in self.harts:
             hart.flush_jump_caches()
+
+
+def interp_limit() -> int:
+    from hvsim.core import translate as translate_mod
+
+    return translate_mod.MAX_BLOCK_INSNS
+
+
+def _raise_illegal(X: list[int], h: Hart, n: int, raw: int) -> int:
+    raise Trap(E.CAUSE_ILLEGAL_INSTRUCTION, raw)

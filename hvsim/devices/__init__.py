@@ -3,7 +3,7 @@
 Importing this package registers every built-in device type.
 """
 
-from hvsim.devices import clint, regs, sifive_test, uart16550  # noqa: F401
+from hvsim.devices import clint, plic, regs, sifive_test, uart16550, virtio  # noqa: F401
 from hvsim.devices.base import DEVICE_TYPES, Device, register_device
 
 __all__ = ["DEVICE_TYPES", "Device", "register_device"]

@@ -150,7 +150,7 @@ class Plic(Device):
             raise ValueError(f"plic source {source} out of range 1..{self.ndev}")
         return lambda level: self.set_level(source, level)
 
-    # ---- interrupt selection ----------------------------------------------------------------------
+    # ---- interrupt selection --------------------------------------------------------------------
     def best(self, context: int) -> int:
         """The source a claim by ``context`` would return now (0: none)."""
         candidates = self.pending & self.enable[context]
@@ -261,7 +261,7 @@ class Plic(Device):
         elif reg == CLAIM:
             self.complete(context, value)
 
-    # ---- a VM's PLIC --------------------------------------------------------------------------------
+    # ---- a VM's PLIC ----------------------------------------------------------------------------
     @classmethod
     def create_for_vm(cls, vm: VM, cfg: DeviceConfig, name: str) -> Plic:
         """One S-mode context per vCPU; context ``i`` drives vCPU ``i``'s VSEIP."""

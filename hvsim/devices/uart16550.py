@@ -32,8 +32,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from hvsim.devices.base import Device, register_device
+
+if TYPE_CHECKING:
+    from hvsim.config.model import DeviceConfig
+    from hvsim.hv.vm import VM
 
 # Register indices.
 RBR = THR = DLL = 0
@@ -109,6 +114,12 @@ class Uart16550(Device):
 
     kind = "ns16550"
     default_size = 0x100
+    #: Scenario options of a VM's UART (see :mod:`hvsim.devices.vm_uart`).
+    OPTIONS: ClassVar[dict[str, Any]] = {
+        "reg_shift": int,
+        "clock_frequency": int,
+        "rx_interval_us": int,
+    }
 
     def __init__(
         self,
@@ -161,6 +172,13 @@ class Uart16550(Device):
         self.iir_id = IIR_NO_INT
         self._irq_level = False
         self._update()
+
+    @classmethod
+    def create_for_vm(cls, vm: VM, cfg: DeviceConfig, name: str) -> Uart16550:
+        """A VM's UART: console TX/RX, PLIC interrupt, device-tree node (:mod:`.vm_uart`)."""
+        from hvsim.devices.vm_uart import create_vm_uart  # the VM-side adapter imports us
+
+        return create_vm_uart(vm, cfg, name)
 
     # ---- host side --------------------------------------------------------------------------
     def feed(self, data: bytes) -> None:

@@ -121,6 +121,8 @@ class Host:
         self.lag = 0
         self.quantum_ps = self.batch_insns * self.insn_ps
         self.end_ps = 0  # the latest simulated time any vCPU reached
+        #: [stats] vCPUs that blocked (WFI, suspend): charged cost.wfi_wakeup when next run
+        self.blocked_vcpus: set[Vcpu] = set()
         self._all_stopped = self.env.event()
         for i, vm_cfg in enumerate(scenario.vms):
             self.vms.append(VM(self, vm_cfg, i))
@@ -307,6 +309,10 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         hart.flush_translations(True, vmid)  # another vCPU of this VM ran here (KVM sanitize)
     pcpu.last_vcpu[vm] = vcpu
     lag = cost.world_switch * cycle_ps
+    if vcpu in host.blocked_vcpus:  # [stats] woken from WFI: the host's wake-up path
+        host.blocked_vcpus.discard(vcpu)
+        stats.count("cost.wfi_wakeup", cost.wfi_wakeup * cycle_ps)
+        lag += cost.wfi_wakeup * cycle_ps
     host.lag = lag
     clock.batch_start = env.now + lag
     vcpu.load(hart, vmid)
@@ -316,6 +322,11 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     slice_end = slice_start + lag + sched.slice_ps(vcpu)
     retired = 0
     vcpu.slice_start, vcpu.slice_pcpu, vcpu.slice_retired = slice_start, pcpu, 0
+    # [stats] TLB misses and page walks: the hart's counters, charged per batch by their deltas
+    charge_walks = cost.charges_walks
+    tlb0, pte0, gpte0 = hart.tlb_misses, hart.pte_reads, hart.g_pte_reads
+    walks0, gwalks0 = hart.walks, hart.g_walks
+    walked = 0  # walk cycles charged in this slice
     while True:
         if lag >= quantum:
             host.lag = 0
@@ -349,13 +360,19 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         stats.instructions += n
         host.total_instructions += n
         lag += n * insn_ps
+        if charge_walks:  # [stats] walk costs of this batch
+            walk = cost.walk_cycles(
+                hart.tlb_misses - tlb0, hart.pte_reads - pte0, hart.g_pte_reads - gpte0
+            )
+            lag += (walk - walked) * cycle_ps
+            walked = walk
         if reason is not StopReason.VMEXIT:
             continue
         lag += cost.trap_entry * cycle_ps
         host.lag = lag
         trap = exits.snapshot(hart)
         result = exits.dispatch(vcpu, hart)
-        handling = cost.handling(result.kind) * cycle_ps
+        handling = cost.handling(result.kind, result.detail) * cycle_ps
         exits.record(vcpu, trap, result, env.now + lag, handling)
         lag += handling
         if result.kind in EMULATED_KINDS:  # the handler performed the guest's instruction
@@ -367,6 +384,7 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
             continue
         if action is Action.BLOCK:
             vcpu.blocked = True
+            host.blocked_vcpus.add(vcpu)  # [stats] wake-up cost when it next runs
         elif action is Action.POWER_OFF:
             vcpu.power = Power.STOPPED
         elif action is Action.CRASH:
@@ -383,6 +401,13 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     )
     stats.run_ps += end - slice_start
     pcpu.busy_ps += end - slice_start
+    counters = stats.counters  # [stats] this slice's TLB and page-walk counts
+    counters["tlb.misses"] += hart.tlb_misses - tlb0
+    counters["tlb.walks"] += hart.walks - walks0
+    counters["tlb.pte_reads"] += hart.pte_reads - pte0
+    counters["tlb.g_walks"] += hart.g_walks - gwalks0
+    counters["tlb.g_pte_reads"] += hart.g_pte_reads - gpte0
+    counters["cost.walk"] += walked * cycle_ps
     host.lag = 0
     yield env.timeout(lag + cost.world_switch * cycle_ps)
 

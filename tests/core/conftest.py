@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from hvsim.core.clock import Clock
 from hvsim.core.hart import Hart
 from hvsim.core.trap import StopReason
 from hvsim.mem.phys import PhysMem
@@ -255,15 +256,15 @@ class Machine:
     RAM_BASE, CODE, DATA, M_TRAP, S_TRAP, VS_TRAP = RAM_BASE, CODE, DATA, M_TRAP, S_TRAP, VS_TRAP
     CSR = CSR
 
-    def __init__(self, asm: Assembler, vmidlen: int = 14, clock: object | None = None) -> None:
+    def __init__(self, asm: Assembler, vmidlen: int = 14, clock: Clock | None = None) -> None:
         self.asm = asm
         self.mem = PhysMem(RAM_BASE, RAM_SIZE)
         self.hart = self.new_hart(vmidlen=vmidlen, clock=clock)
         self._pool = PT_POOL
         self.end = 0
 
-    def new_hart(self, hartid: int = 0, vmidlen: int = 14, clock: object | None = None) -> Hart:
-        h = Hart(self.mem, hartid, clock, vmidlen=vmidlen)  # type: ignore[arg-type]
+    def new_hart(self, hartid: int = 0, vmidlen: int = 14, clock: Clock | None = None) -> Hart:
+        h = Hart(self.mem, hartid, clock, vmidlen=vmidlen)
         for pad in (M_TRAP, S_TRAP, VS_TRAP):
             self.mem.write(pad, 4, J_SELF)
         h.csr_write(CSR["mtvec"], M_TRAP)

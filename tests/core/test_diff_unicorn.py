@@ -11,8 +11,11 @@ Conventions of the generated code:
 * ``sp`` (x2), ``s0`` (x8) and ``s1`` (x9) are base registers pointing into the data area and
   are never written, so every load and store stays inside it (misaligned offsets included:
   both simulators perform misaligned accesses in hardware in M-mode);
-* control transfers only go forward, to a later instruction of the snippet or to the final
-  ``j .``, so the run always ends inside the snippet.
+* control transfers go forward, to a later instruction of the snippet or to the final
+  ``j .``, except the small counted loops (``t6`` is their counter and nothing else writes
+  it), so every run ends inside the snippet;
+* the number of instructions run is random, so a run may stop inside a loop, and the hart's
+  run is split into random batches: batch boundaries must never change the result.
 
 Unicorn quirks: none needed working around for this instruction mix (checked: ``count=`` is
 exact, misaligned loads/stores work).  Unicorn starts in M-mode; so does the hart.
@@ -41,7 +44,8 @@ ABI = (
     "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
     "t5", "t6",
 )  # fmt: skip
-DEST = [r for r in range(1, 32) if r not in BASES]  # registers the code may write
+LOOP_COUNTER = 31  # t6: only the generated loops write it
+DEST = [r for r in range(1, 31) if r not in BASES]  # registers the other code may write
 DEST_C = [r for r in range(10, 16)]  # x8..x15 minus the bases s0/s1 (compressed rd')
 SRC_C = list(range(8, 16))
 
@@ -182,6 +186,21 @@ class Case:
     count: int
     regs: dict[int, int]
     data: bytes
+    steps: int  # instructions both simulators run
+    chunks: list[int]  # how the hart's run is split into batches
+
+
+def loop(rng: random.Random, index: int) -> str:
+    """A counted loop of 1-4 straight-line instructions (t6 counts down from 1..5)."""
+    size = rng.randint(1, 4)
+    body: list[str] = []
+    while len(body) < size:
+        text = instruction(rng, index, index + 1)
+        if text.startswith(("c.j", "c.b", "P", "j", "b")):  # no control transfers inside
+            continue
+        body.append(f".option rvc\n{text}\n.option norvc" if text.startswith("c.") else text)
+    head = [f"li t6, {rng.randint(1, 5)}", f"B{index}:"]
+    return "\n".join([*head, *body, "addi t6, t6, -1", f"bnez t6, B{index}"])
 
 
 def make_case(seed: int, count: int) -> Case:
@@ -190,16 +209,27 @@ def make_case(seed: int, count: int) -> Case:
     state = random.Random(f"state-{seed}")
     regs = {n: reg_value(state) for n in DEST}
     data = state.randbytes(DATA_SIZE)
+    regs[LOOP_COUNTER] = 0
     rng = random.Random(seed)
     lines = []
     for i in range(count):
+        if rng.random() < 0.1:
+            lines.append(f"L{i}: {loop(rng, i)}")
+            continue
         text = instruction(rng, i, count)
         if text.startswith("c."):  # explicit compressed mnemonics need RVC enabled
             lines.append(f".option rvc\nL{i}: {text}\n.option norvc")
         else:
             lines.append(f"L{i}: {text}")
     lines.append(f"L{count}: j L{count}")
-    return Case("\n".join(lines), count, regs, data)
+    # enough steps to reach the final `j .` most of the time, sometimes stopping inside a loop
+    steps = rng.randint(count, 3 * count + 4)
+    chunks = []
+    left = steps
+    while left:
+        chunks.append(rng.randint(1, left))
+        left -= chunks[-1]
+    return Case("\n".join(lines), count, regs, data, steps, chunks)
 
 
 # ---- the two simulators -------------------------------------------------------------------------
@@ -218,14 +248,15 @@ def unicorn_state(machine_code: bytes, code_addr: int, regs: dict[int, int], dat
 
 
 def hart_state(m, machine_code: bytes, regs: dict[int, int], data: bytes,
-               steps: int) -> tuple[list[int], int, bytes, int]:  # fmt: skip
+               chunks: list[int]) -> tuple[list[int], int, bytes, int]:  # fmt: skip
+    """Run the hart in batches of ``chunks`` instructions (batch boundaries must not matter)."""
     m.mem.write_bytes(m.CODE, machine_code)
     m.mem.write_bytes(m.DATA, data)
     h = m.hart
     for n, v in regs.items():
         h.x[n] = v
     h.pc = m.CODE
-    retired, _ = h.run(steps)
+    retired = sum(h.run(n)[0] for n in chunks)
     return list(h.x), h.pc, m.mem.read_bytes(m.DATA, DATA_SIZE), retired
 
 
@@ -241,7 +272,7 @@ def mnemonics(source: str) -> set[str]:
     out = set()
     for line in source.splitlines():
         words = [w for w in line.split() if not w.endswith(":")]
-        if not words[0].startswith("."):
+        if words and not words[0].startswith("."):
             out.add(words[0])
     return out
 
@@ -250,6 +281,7 @@ def mnemonics(source: str) -> set[str]:
 #: stopped emitting, say, compressed stores would make the differential test toothless).
 MUST_COVER = {"mulh", "divu", "remw", "sraiw", "lui", "auipc", "lwu", "sd", "bgeu", "jal"}
 MUST_COVER |= {"jalr", "c.lui", "c.addi4spn", "c.sdsp", "c.bnez", "c.subw", "lb", "sb", "c.ld"}
+MUST_COVER |= {"bnez"}  # the counted loops
 
 
 def test_random_rv64imc_matches_unicorn(make_machine) -> None:
@@ -271,10 +303,9 @@ def test_random_rv64imc_matches_unicorn(make_machine) -> None:
         code = m.asm(case.source, m.CODE)
         data = case.data
         regs = initial_registers(case, m.DATA)
-        steps = case.count + 1  # at least one turn of the final `j .`
-        x_uc, pc_uc, data_uc = unicorn_state(code, m.CODE, regs, data, m.DATA, steps)
-        x_hv, pc_hv, data_hv, retired = hart_state(m, code, regs, data, steps)
-        assert retired == steps
+        x_uc, pc_uc, data_uc = unicorn_state(code, m.CODE, regs, data, m.DATA, case.steps)
+        x_hv, pc_hv, data_hv, retired = hart_state(m, code, regs, data, case.chunks)
+        assert retired == case.steps
         for n in range(1, 32):
             assert x_hv[n] == x_uc[n], f"x{n} ({ABI[n]}): hart {x_hv[n]:#x}, unicorn {x_uc[n]:#x}"
         assert pc_hv == pc_uc

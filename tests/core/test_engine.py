@@ -286,6 +286,85 @@ def test_fetch_fault_on_the_second_half_reports_the_second_page(m) -> None:
     assert m.hart.x[10] == 5  # the instructions before it retired
 
 
+def hs_paging(m):
+    pt = m.page_tables(3)
+    pt.map(m.CODE, m.CODE, V | R | X | A)
+    return pt
+
+
+def test_remapped_code_page_runs_the_new_code_after_sfence_vma(m) -> None:
+    """The same virtual pc, a new physical page: after the fence the new code runs."""
+    pt = hs_paging(m)
+    va = 0x4000_0000
+    first, second = m.DATA + 0x10000, m.DATA + 0x20000
+    m.place(first, "li a0, 1\nret")
+    m.place(second, "li a0, 2\nret")
+    leaf = pt.map(va, first, V | R | X | A)
+    m.set_csr("satp", pt.atp(8))
+    code = "jalr ra, 0(s1)\nmv s2, a0\nsfence.vma\njalr ra, 0(s1)\nmv s3, a0"
+    m.load(code)
+    m.hart.x[9] = va
+    m.hart.priv = 1
+    m.hart.state_changed()
+    m.resume(3)  # first call done
+    pt.write_pte(leaf, ((second >> 12) << 10) | V | R | X | A)
+    m.resume(20)
+    assert (m.hart.x[18], m.hart.x[19]) == (1, 2)
+    assert m.where() == "end"
+
+
+def test_address_spaces_with_the_same_code_addresses(m) -> None:
+    """Two ASIDs map one virtual code page to different code: switching satp switches code
+    (no fence needed: the translations are tagged with different ASIDs)."""
+    va = 0x4000_0000
+    tables = []
+    for n, asid in ((1, 1), (2, 2)):
+        pt = hs_paging(m)
+        page = m.DATA + 0x10000 * n
+        m.place(page, f"li a0, {n}\nret")
+        pt.map(va, page, V | R | X | A)
+        tables.append(pt.atp(8, asid))
+    code = "csrw satp, s4\njalr ra, 0(s1)\nmv s2, a0\ncsrw satp, s5\njalr ra, 0(s1)\nmv s3, a0"
+    code += "\ncsrw satp, s4\njalr ra, 0(s1)\nmv s6, a0"
+    s = m.run(code, priv=1, regs={9: va, 20: tables[0], 21: tables[1]}, budget=50)
+    assert s.where == "end"
+    assert (m.hart.x[18], m.hart.x[19], m.hart.x[22]) == (1, 2, 1)
+
+
+def test_guest_code_remapped_at_the_g_stage_after_hfence_gvma(m) -> None:
+    g = m.page_tables(3, gstage=True)
+    g.map(m.CODE, m.CODE, V | R | X | U | A)
+    gpa = 0x2000_0000
+    first, second = m.DATA + 0x10000, m.DATA + 0x20000
+    m.place(first, "li a0, 1\nret")
+    m.place(second, "li a0, 2\nret")
+    leaf = g.map(gpa, first, V | R | X | U | A)
+    m.set_csr("hgatp", g.atp(8, 5))
+    m.run("jalr ra, 0(s1)", priv=1, virt=True, regs={9: gpa}, budget=5)
+    assert m.hart.x[10] == 1
+    g.write_pte(leaf, ((second >> 12) << 10) | V | R | X | U | A)
+    assert m.run("hfence.gvma", priv=1, budget=3).where == "end"
+    m.run("jalr ra, 0(s1)", priv=1, virt=True, regs={9: gpa}, budget=5)
+    assert m.hart.x[10] == 2
+
+
+def test_two_harts_run_different_code_at_the_same_virtual_address(m) -> None:
+    h0, h1 = m.hart, m.new_hart(hartid=1)
+    va = 0x4000_0000
+    for h, n in ((h0, 1), (h1, 2)):
+        pt = hs_paging(m)
+        page = m.DATA + 0x10000 * n
+        m.place(page, f"li a0, {n}\nj .")
+        pt.map(va, page, V | R | X | A)
+        h.csr_write(0x180, pt.atp(8))
+        h.pc, h.priv = va, 1
+        h.state_changed()
+    for _ in range(2):
+        h0.run(3)
+        h1.run(3)
+    assert (h0.x[10], h1.x[10]) == (1, 2)
+
+
 # ---- two harts, one memory ----------------------------------------------------------------------
 def test_two_harts_share_memory_and_translated_code(m) -> None:
     h0 = m.hart

@@ -190,6 +190,46 @@ def test_fetch_needs_x(m) -> None:
     assert s.where == "M" and fault(m) == (FETCH_PF, page)
 
 
+def test_sum_and_mxr_changes_take_effect_without_a_fence(m) -> None:
+    """SUM/MXR are CSR bits, not page-table state: the next access obeys the new value."""
+    pt = host_paging(m)
+    pt.map(VA, DATA_PA, V | R | U | A)
+    pt.map(VA + 0x1000, DATA_PA, V | X | A)
+    m.set_csr("mstatus", SUM)
+    code = "ld a0, 0(a1)\ncsrc sstatus, a2\nld a3, 0(a1)"
+    s = enter(m, code, "HS", regs={11: VA, 12: SUM})
+    assert s.where == "M" and fault(m) == (LOAD_PF, VA) and m.csr("mepc") == m.CODE + 8
+    code = "csrs sstatus, a2\nld a0, 0(a1)\ncsrc sstatus, a2\nld a3, 0(a1)"
+    s = enter(m, code, "HS", regs={11: VA + 0x1000, 12: MXR})
+    assert s.where == "M" and fault(m) == (LOAD_PF, VA + 0x1000)
+    assert m.csr("mepc") == m.CODE + 12
+
+
+def test_guest_sum_change_takes_effect_without_a_fence(m) -> None:
+    guest = Guest(m)
+    guest.map_data(vs_flags=V | R | U | A | D)
+    m.set_csr("vsstatus", SUM)
+    code = "ld a0, 0(a1)\ncsrc sstatus, a2\nld a3, 0(a1)"
+    s = enter(m, code, "VS", regs={11: GVA, 12: SUM})
+    assert s.where == "M" and guest_fault(m)["cause"] == LOAD_PF
+    assert m.csr("mepc") == m.CODE + 8
+
+
+def test_mprv_change_inside_m_mode_code(m) -> None:
+    """Loads right after setting/clearing MPRV use the new translation at once."""
+    pt = host_paging(m)
+    alias = DATA_PA + 0x2000  # read physically with MPRV=0, via satp with MPRV=1
+    pt.map(alias, DATA_PA + 0x3000, V | R | A)
+    m.mem.write(alias, 8, 0x1111)
+    m.mem.write(DATA_PA + 0x3000, 8, 0x3333)
+    m.set_csr("mstatus", PRV_S << MPP_SHIFT)
+    code = "ld a0, 0(a2)\ncsrs mstatus, a3\nld a4, 0(a2)\ncsrc mstatus, a3\nld a5, 0(a2)"
+    s = enter(m, code, "M", regs={12: alias, 13: MPRV})
+    assert s.where == "end"
+    x = m.hart.x
+    assert (x[10], x[14], x[15]) == (0x1111, 0x3333, 0x1111)
+
+
 # ---- A/D updates --------------------------------------------------------------------------------
 def test_accessed_and_dirty_bits_single_stage(m) -> None:
     pt = host_paging(m)
@@ -415,6 +455,33 @@ def test_misaligned_access_faulting_on_second_page_reports_that_page(m) -> None:
     assert f["tinst"] in (0, (10 << 7) | (3 << 12) | 0x03 | (4 << 15))
 
 
+@pytest.mark.parametrize(
+    ("insn", "cause"),
+    [("amoadd.d a0, a2, (a1)", STORE_GPF), ("lr.w a0, (a1)", LOAD_GPF)],
+)
+def test_atomic_guest_page_fault_reports_the_transformed_atomic(m, insn: str, cause) -> None:
+    """Transformed atomic instruction: all fields kept except rs1 (the Addr. Offset, 0)."""
+    guest = Guest(m)
+    guest.map_data(g_flags=0)
+    s = enter(m, insn, "VS", regs={11: GVA + 0x40, 12: 1})
+    assert s.where == "M"
+    f = guest_fault(m)
+    assert f["cause"] == cause and f["tval"] == GVA + 0x40
+    assert f["tval2"] == (GPA + 0x40) >> 2
+    assert f["tinst"] == m.mem.read(m.CODE, 4) & ~(0x1F << 15)
+
+
+def test_guest_access_fault_sets_gva(m) -> None:
+    """A guest-physical address mapped to nothing: access fault with the guest VA in mtval."""
+    guest = Guest(m)
+    guest.vs.map(GVA, GPA, V | R | W | A | D)
+    guest.g.map(GPA, 0x1000_0000, V | R | W | U | A | D)  # no RAM or device there
+    assert load(m, GVA + 8, "VS")[0] == "M"
+    f = guest_fault(m)
+    assert f["cause"] == LOAD_ACCESS and f["tval"] == GVA + 8 and f["gva"]
+    assert f["tval2"] == 0
+
+
 def test_fetch_guest_page_fault(m) -> None:
     guest = Guest(m)
     page = m.CODE + 0x1000
@@ -426,6 +493,23 @@ def test_fetch_guest_page_fault(m) -> None:
     assert f["cause"] == FETCH_GPF and f["tval"] == page and f["gva"]
     assert f["tval2"] == page >> 2
     assert f["tinst"] == 0  # only zero (or a pseudoinstruction) for fetch faults
+
+
+def test_fetch_guest_page_fault_on_the_second_half_of_an_instruction(m) -> None:
+    """stval/mtval = the faulting portion (the page boundary), mtval2 = its GPA >> 2, mepc =
+    the start of the instruction."""
+    guest = Guest(m)
+    page = m.CODE + 0x1000  # code continues onto this page, mapped at the VS stage only
+    guest.vs.map(page, page, V | R | X | A)
+    start = page - 2
+    code = m.asm("li a1, 7\nj .", start)
+    m.mem.write_bytes(start, code)
+    s = enter(m, f"li t0, {start:#x}\njr t0", "VS")
+    assert s.where == "M"
+    f = guest_fault(m)
+    assert f["cause"] == FETCH_GPF and f["tval"] == page and f["gva"]
+    assert f["tval2"] in (0, page >> 2)
+    assert m.csr("mepc") == start
 
 
 def test_implicit_pte_read_fault_reports_pseudoinstruction(m) -> None:

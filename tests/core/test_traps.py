@@ -70,6 +70,27 @@ def test_ebreak_cause_and_tval(m, insn: str) -> None:
     assert m.csr("mtval") == m.CODE + 4
 
 
+@pytest.mark.parametrize(
+    ("insn", "cause"),
+    [("amoswap.d a0, a2, (a1)", 6), ("sc.w a0, a2, (a1)", 6), ("lr.d a0, (a1)", 4)],
+)
+def test_misaligned_atomics_trap(m, insn: str, cause: int) -> None:
+    """Misaligned loads/stores are done in hardware, misaligned LR/SC/AMOs trap (the spec
+    allows an address-misaligned or an access-fault exception; the hart raises the former)."""
+    s = enter(m, insn, "M", regs={11: m.DATA + 4 if ".d" in insn else m.DATA + 2})
+    assert s.where == "M"
+    assert m.csr("mcause") == cause
+    assert m.csr("mtval") == m.hart.x[11]
+
+
+def test_misaligned_load_and_store_work(m) -> None:
+    m.mem.write(m.DATA, 16, int.from_bytes(bytes(range(16)), "little"))
+    s = enter(m, "ld a0, 3(a1)\nsw a2, 9(a1)", "M", regs={11: m.DATA, 12: 0xAABBCCDD})
+    assert s.where == "end"
+    assert m.hart.x[10] == int.from_bytes(bytes(range(3, 11)), "little")
+    assert m.mem.read(m.DATA + 9, 4) == 0xAABBCCDD
+
+
 # ---- exception delegation -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("mode", "medeleg", "hedeleg", "target"),

@@ -406,6 +406,16 @@ def test_hsm_start_stop_status(run):
     assert r.vm.vcpus[1].power.value == STOPPED
 
 
+def test_hsm_stop_of_the_last_started_hart(run):
+    """Stopping the only running vCPU is allowed: the VM is left with every hart stopped."""
+    r = run("sbi_call EID_HSM, 1\n li t0, 0xdead\n keep 0, t0\n shutdown\n", until_us=100)
+    assert r.vm.crash is None
+    assert r.vm.state == "running"
+    assert r.vm.vcpus[0].power.value == STOPPED
+    assert r.kept(0) == 0
+    assert r.counter("exits.sbi.hsm.hart_stop") == 1
+
+
 # ---- HSM: suspend ------------------------------------------------------------------------------
 SUSPEND_ALONE_GUEST = """
     li t0, 1 << 5
@@ -960,7 +970,7 @@ def idle_elf(build):
     return build("1: j 1b\n")
 
 
-SBI_EIDS = [0x10, *EXTENSIONS.values()]
+SBI_EIDS = [*range(9), 0x10, *EXTENSIONS.values()]  # legacy, BASE and the rest
 
 
 @settings(max_examples=150, deadline=None)

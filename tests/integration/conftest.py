@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from collections import Counter
@@ -34,7 +35,7 @@ CONFIGS = ROOT / "configs"
 GUEST_GROUPS = ("hello", "smp", "timer", "paging", "crash", "hostile")
 #: Safety limits for one run: far beyond what any scenario needs.
 UNTIL_PS = 2 * 10**12  # 2 s of simulated time
-MAX_INSNS = 30_000_000
+MAX_INSNS = 5_000_000  # the largest scenario retires about 1M
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Run:
     """One finished scenario run."""
 
     host: Host
-    outcome: str  # "done", "time-limit" or "instruction-limit"
+    outcome: str  # "done", "time-limit", "instruction-limit" or "deadlock"
     lines: list[str] = field(default_factory=list)  # console sink lines, in order
 
     def vm(self, name: str) -> VM:
@@ -86,15 +87,20 @@ class Run:
 def guest_build() -> Path:
     if shutil.which("riscv64-unknown-elf-gcc") is None:
         pytest.skip("no riscv64-unknown-elf-gcc (apt-get install gcc-riscv64-unknown-elf)")
-    proc = subprocess.run(
-        ["make", "-C", str(GUESTS), "-j2", *GUEST_GROUPS],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    build = GUESTS / "build"
+    build.mkdir(exist_ok=True)
+    # one make at a time (pytest-xdist workers each run this fixture)
+    with open(build / ".integration-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = subprocess.run(
+            ["make", "-C", str(GUESTS), "-j2", *GUEST_GROUPS],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if proc.returncode != 0:
         pytest.fail(f"building the guests failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return GUESTS / "build"
+    return build
 
 
 @pytest.fixture(scope="session")

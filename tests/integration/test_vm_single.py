@@ -121,11 +121,18 @@ def test_smp_starts_every_vcpu_and_counts_atomically(run_scenario, load_config, 
     run.assert_passed("smp", "smp")
     text = run.console("smp")
     assert f"smp: started {vcpus} harts" in text
-    m = re.search(r"counter (\d+) \(expected (\d+)\), (\d+) pings from (\d+) secondaries", text)
+    m = re.search(
+        r"counter (\d+) \(expected (\d+)\), (\d+) SC retries, (\d+) pings from (\d+) secondaries",
+        text,
+    )
     assert m, text
-    counter, expected, pings, secondaries = map(int, m.groups())
+    counter, expected, retries, pings, secondaries = map(int, m.groups())
     assert counter == expected and expected % (2 * vcpus) == 0
     assert pings == secondaries == vcpus - 1
+    if vcpus == 4:
+        # the scenario's short batches do interleave the LR/SC loops of different vCPUs
+        # (otherwise the counter check above would prove little)
+        assert retries > 0, "no SC ever failed: the vCPUs never contended"
 
     boot = run.counters("smp", vcpu=0)
     # hart_start for every secondary plus the one that found no more harts

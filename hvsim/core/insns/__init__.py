@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from hvsim.core.insns.symbolic import Sym
+
 if TYPE_CHECKING:
     from hvsim.isa.decode import Insn
 
@@ -59,6 +61,8 @@ class Emitter:
     def _src(self, r: int) -> str:
         if r == 0:
             return "0"
+        if isinstance(r, Sym):  # generic (cold-code) function: registers live in X
+            return f"X[{r}]"
         self.reads.add(r)
         return f"x{r}"
 
@@ -75,6 +79,8 @@ class Emitter:
         r = self.insn.rd
         if r == 0:
             return "_"
+        if isinstance(r, Sym):
+            return f"X[{r}]"
         self.writes.add(r)
         self.reads.add(r)  # loaded in the prologue so that a trap can write it back unchanged
         return f"x{r}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hvsim.core.insns import Emitter, semantics
+from hvsim.core.insns.symbolic import Sym
 
 M = (1 << 64) - 1
 S = 1 << 63
@@ -223,6 +224,8 @@ def tinst(e: Emitter) -> int:
     and rs1 replaced by the address offset (0 here: accesses are not split when reported);
     bit 1 is cleared when the original instruction was compressed.
     """
+    if isinstance(e.insn.raw, Sym):  # generic function: the value is passed as _tinst
+        return Sym("_tinst")  # type: ignore[return-value]
     raw = e.insn.raw if e.insn.length == 4 else expand_for_tinst(e)
     opcode = raw & 0x7F
     if opcode == 0x03:  # loads: clear imm[11:0] (bits 31:20) and rs1
