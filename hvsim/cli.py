@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from hvsim import __version__
 from hvsim.bare import (
@@ -33,6 +33,10 @@ from hvsim.bare import (
 from hvsim.config.loader import ConfigError, load_scenario
 from hvsim.loader.elf import LoaderError
 from hvsim.logging import configure_logging
+from hvsim.stats.progress import RunProgress, is_terminal
+
+if TYPE_CHECKING:
+    from hvsim.hv.host import Host
 
 EXIT_USAGE = 2  # bad input: unreadable or unfit program, bad option
 EXIT_MAX_INSNS = 124  # the --max-insns limit was reached (like timeout(1))
@@ -239,7 +243,8 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="OUTDIR",
-        help="directory for results (console logs, statistics); created if missing",
+        help="directory for results (console logs, stats.json, exits.csv, slices.csv, "
+        "trace.json, scenario.json; see `hvsim report`); created if missing",
     )
     p.add_argument(
         "--until",
@@ -256,6 +261,11 @@ def _run_arguments(p: argparse.ArgumentParser) -> None:
         help="stop after N guest instructions in total",
     )
     p.add_argument("--quiet", action="store_true", help="no exit summary (consoles only)")
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (shown on stderr for runs over 2 s when stderr is a terminal)",
+    )
 
 
 def _console_line(line: str) -> None:
@@ -282,13 +292,37 @@ def _run_scenario(args: argparse.Namespace) -> int:
     except (LoaderError, HostMemoryExhausted, ValueError) as exc:
         fail(f"{args.scenario}: {exc}")
     start = time.perf_counter()
-    outcome = host.run(until_ps=args.until, max_insns=args.max_insns)
+    with RunProgress(
+        host,
+        sys.stderr,
+        until_ps=args.until,
+        max_insns=args.max_insns,
+        enabled=False if args.no_progress else None,
+        redirect_stdout=is_terminal(sys.stdout),
+    ):
+        outcome = host.run(until_ps=args.until, max_insns=args.max_insns)
     wall = time.perf_counter() - start
     if not args.quiet:
         sys.stdout.write(format_summary(host, outcome, wall) + "\n")
         sys.stdout.flush()
+    if args.outdir is not None:
+        _write_results(host, outcome, args.outdir)
     clean = outcome == "done" and all(vm.state in ("shutdown", "reset") for vm in host.vms)
     return 0 if clean else EXIT_RUN_FAILED
+
+
+def _write_results(host: Host, outcome: str, outdir: Path) -> None:
+    """Statistics, tables, trace and resolved scenario into OUTDIR (wall time: terminal only)."""
+    from hvsim.stats.export import write_outputs
+
+    start = time.perf_counter()
+    try:
+        written = write_outputs(host, outcome, outdir)
+    except OSError as exc:
+        fail(f"{outdir}: cannot write results: {exc.strerror or exc}")
+    wall = time.perf_counter() - start
+    names = ", ".join(p.name for p in written)
+    print(f"hvsim: wrote {names} to {outdir} in {wall:.2f} s", file=sys.stderr)
 
 
 register_subcommand(
@@ -298,6 +332,67 @@ register_subcommand(
         _run_arguments,
         _run_scenario,
         RUN_EPILOG,
+    )
+)
+
+
+# ---- hvsim report ----------------------------------------------------------------------------
+REPORT_EPILOG = """\
+Reads OUTDIR/exits.csv (and stats.json) written by `hvsim run SCENARIO -o OUTDIR`; times are
+simulated exit-handling times.  Uses rich for the table when it is installed and stdout is a
+terminal, plain text otherwise (or with --plain).
+"""
+
+
+def _report_arguments(p: argparse.ArgumentParser) -> None:
+    from hvsim.stats.report import GROUPINGS, SORT_KEYS
+
+    p.add_argument("outdir", type=Path, metavar="OUTDIR", help="results of `hvsim run -o OUTDIR`")
+    p.add_argument("--vm", default=None, metavar="NAME", help="only the exits of this VM")
+    p.add_argument("--vcpu", type=int, default=None, metavar="N", help="only the exits of vCPU N")
+    p.add_argument(
+        "--sort",
+        choices=SORT_KEYS,
+        default="samples",
+        help="order rows by sample count or total handling time (default %(default)s)",
+    )
+    p.add_argument(
+        "--by",
+        choices=GROUPINGS,
+        default="event",
+        help="one row per event (kind.detail, e.g. sbi.time.set_timer) or per exit kind "
+        "(default %(default)s)",
+    )
+    p.add_argument("--plain", action="store_true", help="plain text even on a terminal")
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from hvsim.stats import report
+
+    try:
+        exits = report.load_exits(args.outdir)
+        stats = report.load_stats(args.outdir)
+        result = report.build_report(
+            exits, vm=args.vm, vcpu=args.vcpu, sort=args.sort, by=args.by, stats=stats
+        )
+    except report.ReportError as exc:
+        fail(str(exc))
+    if not args.plain and report.rich_available() and is_terminal(sys.stdout):
+        from rich.console import Console
+
+        Console().print(report.rich_table(result))
+    else:
+        sys.stdout.write(report.format_report(result))
+    return 0
+
+
+register_subcommand(
+    Subcommand(
+        "report",
+        "print a `perf kvm stat report`-style table of the VM exits of a finished run",
+        _report_arguments,
+        _run_report,
+        REPORT_EPILOG,
     )
 )
 

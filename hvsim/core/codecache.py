@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from hvsim.mem.phys import PhysMem
 
 
+#: Cold blocks decode fewer instructions than compiled superblocks: most leave early.
+COLD_BLOCK_INSNS = 16
+
+
 class CodeCache:
     def __init__(self, mem: PhysMem, hart: Hart) -> None:
         self.mem = mem
@@ -64,21 +68,20 @@ class CodeCache:
 
     def _cold(self, hart: Hart, va: int, pa: int, single: bool) -> Block:
         """Decode a block for the interpreter (no compilation)."""
-        insns, pages = fetch_insns(hart, va, pa, 1 if single else interp_limit())
+        insns, pages = fetch_insns(hart, va, pa, 1 if single else COLD_BLOCK_INSNS)
         page_va, page_pa = va & ~0xFFF, pa & ~0xFFF
+        steps = []
         steps = []
         for pc, raw, insn in insns:
             if insn is None:
                 steps.append((pc, _raise_illegal, (raw,)))
                 continue
-            generic = self.generic.get(insn)
-            if generic is None:  # the definition needs concrete operands: compile just it
+            step = self.generic.step(insn, pc)
+            if step is None:  # the definition needs concrete operands: compile just it
                 one = translate(hart, pc, page_pa + (pc - page_va), True)
                 self.translations += 1
-                steps.append((pc, one.fn, ()))
-                continue
-            fn, params = generic
-            steps.append((pc, fn, self.generic.arguments(params, insn, pc)))
+                step = (one.fn, ())
+            steps.append((pc, *step))
         key = (pa, va, single)
 
         def promote(h: Hart) -> tuple:
@@ -119,12 +122,6 @@ class CodeCache:
             self.blocks.pop(key, None)
         for hart in self.harts:
             hart.flush_jump_caches()
-
-
-def interp_limit() -> int:
-    from hvsim.core import translate as translate_mod
-
-    return translate_mod.MAX_BLOCK_INSNS
 
 
 def _raise_illegal(X: list[int], h: Hart, n: int, raw: int) -> int:

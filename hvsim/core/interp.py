@@ -50,6 +50,7 @@ class GenericFunctions:
     def __init__(self, globals_: dict[str, object]) -> None:
         self.globals = globals_
         self.cache: dict[tuple, Generic | None] = {}
+        self._steps: dict[int, tuple[Callable[..., int], tuple[int, ...], int]] = {}
         self.compiled = 0
 
     def get(self, insn: Insn) -> Generic | None:
@@ -84,9 +85,21 @@ class GenericFunctions:
         self.compiled += 1
         return g["_g"], params  # type: ignore[return-value]
 
-    @staticmethod
-    def arguments(params: tuple[str, ...], insn: Insn, pc: int) -> tuple[int, ...]:
-        return tuple(_VALUES[p](insn, pc) for p in params)
+    def step(self, insn: Insn, pc: int) -> tuple[Callable[..., int], tuple[int, ...]] | None:
+        """The generic function for ``insn`` at ``pc`` and its arguments (cached by encoding)."""
+        cached = self._steps.get(insn.raw)
+        if cached is None:
+            generic = self.get(insn)
+            if generic is None:
+                return None
+            fn, params = generic
+            args = tuple(0 if p == "_pc" else _VALUES[p](insn, pc) for p in params)
+            pc_index = params.index("_pc") if "_pc" in params else -1
+            cached = self._steps[insn.raw] = (fn, args, pc_index)
+        fn, args, pc_index = cached
+        if pc_index >= 0:
+            args = (*args[:pc_index], pc, *args[pc_index + 1 :])
+        return fn, args
 
 
 def make_cold(

@@ -88,12 +88,15 @@ def block_globals(h: Hart) -> dict[str, object]:
     return g
 
 
-def fetch_insns(h: Hart, va: int, pa: int, limit: int) -> tuple[list, list[int]]:
+def fetch_insns(
+    h: Hart, va: int, pa: int, limit: int, basic: bool = False
+) -> tuple[list, list[int]]:
     """Decode up to ``limit`` instructions of a superblock; returns [(pc, raw, insn)], pages.
 
     Decoding continues past conditional branches (their taken side becomes a side exit) and
     follows direct ``jal`` jumps that stay in the page; it stops at instructions that end
-    blocks, indirect jumps, the page end, and jumps back into the block.
+    blocks, indirect jumps, the page end, and jumps back into the block.  With ``basic`` it
+    stops after the first branch or jump (the cold tier interprets basic blocks).
     """
     mem = h.mem
     u16 = mem.uh
@@ -131,6 +134,8 @@ def fetch_insns(h: Hart, va: int, pa: int, limit: int) -> tuple[list, list[int]]
             break
         out.append((cur_va, raw, insn))
         if insn.name in BLOCK_ENDERS or insn.name == "jalr" or len(pages) > 1:
+            break
+        if basic and (insn.name == "jal" or insn.name in _BRANCHES):
             break
         if insn.name == "jal":
             target = (cur_va + insn.imm) & M64

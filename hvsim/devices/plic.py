@@ -320,14 +320,15 @@ def vm_plic(vm: VM) -> Plic | None:
     return None
 
 
-def irq_source(vm: VM, cfg: DeviceConfig, default: int | None) -> int | None:
-    """The PLIC source a device drives: ``cfg.irq``, else ``default`` when the VM has a PLIC.
+def irq_source(vm: VM, cfg: DeviceConfig, name: str, default: int | None) -> int | None:
+    """The PLIC source device ``name`` drives: ``cfg.irq``, else ``default`` when the VM has a
+    PLIC.
 
     Raises ValueError when the device names an interrupt but the VM has no PLIC, when the
     source is outside the PLIC's range, or when another device already drives it.
     """
     plic_cfg = plic_config(vm)
-    label = cfg.name or cfg.type
+    label = name
     if plic_cfg is None:
         if cfg.irq is not None:
             raise ValueError(f"{vm.name}: device {label} has irq {cfg.irq} but the VM has no plic")

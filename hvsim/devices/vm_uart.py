@@ -74,7 +74,7 @@ def create_vm_uart(vm: VM, cfg: DeviceConfig, name: str) -> VmUart:
     interval_us = int(options.pop("rx_interval_us", 0))
     if interval_us < 0:
         raise ValueError(f"{vm.name}: device {name}: rx_interval_us must be >= 0")
-    source = irq_source(vm, cfg, DEFAULT_IRQ)
+    source = irq_source(vm, cfg, name, DEFAULT_IRQ)
     console = vm.console
 
     def transmit(byte: int) -> None:

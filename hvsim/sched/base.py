@@ -55,7 +55,14 @@ def register_scheduler(cls: type[Scheduler]) -> type[Scheduler]:
 
 
 def create_scheduler(host: Host, config: SchedulerConfig) -> Scheduler:
-    from hvsim.sched import round_robin  # noqa: F401 - registers the built-in policies
+    from hvsim.sched import (  # noqa: F401 - registers the built-in policies
+        credit,
+        fair,
+        gang,
+        pinned,
+        priority,
+        round_robin,
+    )
 
     try:
         cls = SCHEDULERS[config.policy]

@@ -12,8 +12,9 @@ Credits
     period or wants one now) in proportion to ``VmConfig.weight``; a VM's share is split evenly
     among its active vCPUs, and no vCPU gets more than one pCPU's worth (``period``).  A vCPU
     that becomes active in the middle of a period gets its share for the rest of that period.
-    Holding a pCPU burns credit one for one (world switches included).  Balances are kept within
-    plus or minus one period, so a long sleeper cannot hoard credit and a hog's debt is bounded.
+    Running burns credit one for one (the run time the host records for the vCPU: its slices,
+    world switch in included).  Balances are kept within plus or minus one period, so a long
+    sleeper cannot hoard credit and a hog's debt is bounded.
 
 Order
     BOOST (a vCPU woken from WFI that still has credit: latency-sensitive, as Xen's boost),
@@ -39,6 +40,7 @@ the running slice to end, at most ``slice_us``).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from hvsim.sched.base import register_scheduler
@@ -74,12 +76,13 @@ class CreditScheduler(RankedScheduler):
         self.granted: dict[Vcpu, int] = {}  # vCPU -> last period it received credit for
         self.active: set[Vcpu] = set()  # wanted a pCPU during the current period
         self.used: dict[VM, int] = {}  # capped VMs: pCPU time used in the current period
+        self.consumed = 0  # run time of all vCPUs in the current period: the next pool
         self._timer_armed = False
 
-    # ---- accounting -------------------------------------------------------------------------------
+    # ---- accounting ------------------------------------------------------------------------------
     def account(self) -> None:
         """Catch up with period boundaries passed since the last scheduling decision."""
-        now = self.env.now
+        now = self.now()
         while (self.period_index + 1) * self.period <= now:
             boundary = (self.period_index + 1) * self.period
             for vcpu in list(self.running):  # usage before the boundary belongs to the old period
@@ -87,46 +90,51 @@ class CreditScheduler(RankedScheduler):
             self.period_index += 1
             recipients = self.active | set(self.runnable_vcpus())
             self.active = set(self.runnable_vcpus())
+            pool, self.consumed = self.consumed, 0
             self.used.clear()
             if not recipients and not self.running:
-                self.period_index = now // self.period  # idle periods hand out nothing
-            self.grant(recipients, self.period)
+                self.period_index = max(self.period_index, now // self.period)  # idle: skip
+            self.grant(recipients, pool)
 
-    def shares(self, vcpus: set[Vcpu]) -> dict[Vcpu, int]:
-        """One period's credit for each of ``vcpus``: the pool split by VM weight, then evenly."""
-        by_vm: dict[VM, list[Vcpu]] = {}
+    def weights(self, vcpus: set[Vcpu]) -> dict[Vcpu, Fraction]:
+        """Each vCPU's weight: its VM's weight split evenly among the VM's vCPUs in ``vcpus``."""
+        members: dict[VM, int] = {}
         for vcpu in vcpus:
-            by_vm.setdefault(vcpu.vm, []).append(vcpu)
-        total_weight = sum(vm.config.weight for vm in by_vm)
-        if total_weight <= 0:
-            return dict.fromkeys(vcpus, 0)
-        capacity = self.period * self.pcpu_count
-        shares = {}
-        for vm, members in by_vm.items():
-            vm_share = capacity * vm.config.weight // total_weight
-            for vcpu in members:
-                shares[vcpu] = min(self.period, vm_share // len(members))
-        return shares
+            members[vcpu.vm] = members.get(vcpu.vm, 0) + 1
+        return {v: Fraction(max(0, v.vm.config.weight), members[v.vm]) for v in vcpus}
 
-    def grant(self, vcpus: set[Vcpu], portion: int) -> None:
-        """Hand out ``portion`` (ps of the period) worth of credit to ``vcpus``."""
-        if not vcpus:
-            return
-        for vcpu, share in self.shares(vcpus).items():
-            balance = self.credit.get(vcpu, 0) + share * portion // self.period
-            self.credit[vcpu] = max(-self.period, min(self.period, balance))
+    def room(self, vcpu: Vcpu) -> int:
+        return max(0, self.period - self.credit.get(vcpu, 0))
+
+    def grant(self, vcpus: set[Vcpu], pool: int) -> None:
+        """Share ``pool`` out by weight; what a vCPU at the ceiling cannot take goes to the rest."""
+        left = dict(self.weights(vcpus))
+        for vcpu in vcpus:
             self.granted[vcpu] = self.period_index
+        while pool > 0 and left:
+            total = sum(left.values())
+            if total <= 0:
+                return
+            full = [v for v, w in left.items() if pool * w / total >= self.room(v)]
+            if not full:
+                for vcpu, w in left.items():
+                    self.credit[vcpu] = self.credit.get(vcpu, 0) + int(pool * w / total)
+                return
+            for vcpu in full:  # water-filling: top these up, share the rest again
+                pool -= self.room(vcpu)
+                self.credit[vcpu] = max(self.credit.get(vcpu, 0), self.period)
+                del left[vcpu]
 
     def join(self, vcpu: Vcpu) -> None:
-        """A vCPU active for the first time this period: its share for the rest of the period."""
+        """A vCPU active again after a period or more: its share for the rest of this period."""
         self.active.add(vcpu)
-        if self.granted.get(vcpu) == self.period_index:
+        last = self.granted.get(vcpu)
+        if last is not None and last >= self.period_index - 1:
             return
-        remaining = (self.period_index + 1) * self.period - self.env.now
-        others = self.active | set(self.runnable_vcpus())
-        share = self.shares(others | {vcpu})[vcpu]
-        balance = self.credit.get(vcpu, 0) + share * remaining // self.period
-        self.credit[vcpu] = max(-self.period, min(self.period, balance))
+        remaining = (self.period_index + 1) * self.period - self.now()
+        weights = self.weights(self.active | set(self.runnable_vcpus()))
+        share = int(self.pcpu_count * remaining * weights[vcpu] / sum(weights.values()))
+        self.credit[vcpu] = self.credit.get(vcpu, 0) + min(share, self.room(vcpu))
         self.granted[vcpu] = self.period_index
 
     def budget_left(self, vm: VM) -> int | None:
@@ -141,7 +149,7 @@ class CreditScheduler(RankedScheduler):
             return BOOST
         return UNDER if self.credit.get(vcpu, 0) > 0 else OVER
 
-    # ---- policy hooks -------------------------------------------------------------------------------
+    # ---- policy hooks ----------------------------------------------------------------------------
     def rank(self, vcpu: Vcpu) -> int:
         return self.priority_class(vcpu)
 
@@ -154,6 +162,7 @@ class CreditScheduler(RankedScheduler):
 
     def charge(self, vcpu: Vcpu, ps: int) -> None:
         self.credit[vcpu] = max(-self.period, self.credit.get(vcpu, 0) - ps)
+        self.consumed += ps
         self.boosted.discard(vcpu)
         self.active.add(vcpu)
         if vcpu.vm.config.cap > 0:
@@ -165,11 +174,7 @@ class CreditScheduler(RankedScheduler):
         if woken and self.boost_enabled and self.credit.get(vcpu, 0) > 0:
             self.boosted.add(vcpu)
 
-    # ---- the Scheduler interface --------------------------------------------------------------------
-    def acquire(self, vcpu: Vcpu) -> Generator[Any, Any, Pcpu]:
-        pcpu = yield from super().acquire(vcpu)
-        return pcpu
-
+    # ---- the Scheduler interface -----------------------------------------------------------------
     def release(self, vcpu: Vcpu, pcpu: Pcpu) -> None:
         self.account()
         super().release(vcpu, pcpu)
@@ -184,6 +189,8 @@ class CreditScheduler(RankedScheduler):
         left = self.budget_left(vcpu.vm)
         if left is None:
             return self.slice
+        self.settle(vcpu)  # the world switch in counts against the budget
+        left = self.budget_left(vcpu.vm) or 0
         sharing = sum(1 for v in self.running if v.vm is vcpu.vm)
         return max(0, min(self.slice, left // max(1, sharing)))
 

@@ -8,8 +8,9 @@ supplies four hooks:
 * ``eligible(vcpu)`` - may the vCPU run at all right now (credit caps park vCPUs);
 * ``prefers(waiting, running)`` - at a slice end, should the waiting vCPU get the pCPU of the
   running one (the running vCPU then goes to the back of the queue);
-* ``charge(vcpu, ps)`` - the vCPU held a pCPU for ``ps`` more picoseconds (world switches
-  included); called whenever the policy needs up-to-date usage, not only at release.
+* ``charge(vcpu, ps)`` - the vCPU ran for ``ps`` more picoseconds; called whenever the policy
+  needs up-to-date usage, not only at release.  What is charged is exactly the host's run
+  time of the vCPU (its slice records: the world switch in counts, the switch out does not).
 
 ``on_enqueue(vcpu, woken)`` tells a policy that a vCPU asks for a pCPU, ``woken`` when it had
 blocked (WFI, powered off) or never ran before, as opposed to being preempted.
@@ -59,8 +60,10 @@ class RankedScheduler(Scheduler):
         self.sleeping: set[Vcpu] = set()  # released while not runnable (or never seen)
         self.seen: set[Vcpu] = set()
         self._seq = itertools.count()
+        #: The world switch out happens after the slice (the host's run time excludes it).
+        self.switch_out_ps = host.cost.world_switch * host.cycle_ps
 
-    # ---- policy hooks ---------------------------------------------------------------------------
+    # ---- policy hooks ----------------------------------------------------------------------------
     def rank(self, vcpu: Vcpu) -> Any:
         raise NotImplementedError
 
@@ -76,7 +79,7 @@ class RankedScheduler(Scheduler):
     def on_enqueue(self, vcpu: Vcpu, woken: bool) -> None:
         pass
 
-    # ---- helpers ----------------------------------------------------------------------------------
+    # ---- helpers ---------------------------------------------------------------------------------
     def now(self) -> int:
         return self.host.now_ps()
 
@@ -129,7 +132,7 @@ class RankedScheduler(Scheduler):
         if changed:
             self.host.note_runqueue()
 
-    # ---- the Scheduler interface ------------------------------------------------------------------
+    # ---- the Scheduler interface -----------------------------------------------------------------
     def acquire(self, vcpu: Vcpu) -> Generator[Any, Any, Pcpu]:
         woken = vcpu in self.sleeping or vcpu not in self.seen
         self.sleeping.discard(vcpu)
@@ -145,7 +148,7 @@ class RankedScheduler(Scheduler):
         return pcpu
 
     def release(self, vcpu: Vcpu, pcpu: Pcpu) -> None:
-        self.settle(vcpu)
+        self.settle(vcpu, self.env.now - self.switch_out_ps)  # up to the end of its slice
         del self.running[vcpu]
         del self.charged_to[vcpu]
         if not vcpu.runnable():

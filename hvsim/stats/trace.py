@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from hvsim import __version__
 from hvsim.hv.summary import cause_name, run_elapsed_ps
-from hvsim.stats.export import event_name
+from hvsim.stats.export import event_name, wakeup_latency
 
 if TYPE_CHECKING:
     from hvsim.hv.host import Host
@@ -182,7 +182,7 @@ def trace_events(host: Host) -> list[dict[str, Any]]:
             "pid": pid,
             "tid": thread_id(pid, w.vcpu),
             "ts": _us(ns),
-            "args": {"latency_ps": w.run_ps - w.kick_ps},
+            "args": {"latency_ps": wakeup_latency(w)},
         }
         instants.append(((ns, pid, w.vcpu), event))
     for vm in host.vms:

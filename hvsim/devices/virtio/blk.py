@@ -291,7 +291,7 @@ class VirtioBlk(VirtioMmio):
             readonly=bool(options.pop("readonly", False)),
             size=options.pop("image_size", None),
         )
-        source = irq_source(vm, cfg, default_irq(cfg.base))
+        source = irq_source(vm, cfg, name, default_irq(cfg.base))
         dev = cls(
             disk,
             Dma(vm),

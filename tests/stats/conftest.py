@@ -1,0 +1,103 @@
+"""Fixtures for the statistics tests: the exit-storm guest, the project's guests, finished runs.
+
+* ``build_exitloop(iterations, work)`` (session): assembles ``guests/exitloop.S`` (this
+  directory) into an ELF with the cross toolchain; skips without it.
+* ``project_guests`` (session): ``make -C guests`` for the groups multi-vm.toml uses.
+* ``multi_vm`` / ``exitloop_run`` (session): finished runs with every output file written.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from stats_helpers import (
+    CC,
+    CONFIGS,
+    GUESTS,
+    HERE,
+    MULTI_VM_GROUPS,
+    Finished,
+    exitloop_scenario,
+    finished,
+)
+
+from hvsim.config.loader import load_scenario
+
+EXITLOOP_ITERATIONS = 25
+
+
+def _need_toolchain() -> None:
+    if shutil.which(CC) is None:
+        pytest.skip(f"no {CC} (apt-get install gcc-riscv64-unknown-elf)")
+
+
+@pytest.fixture(scope="session")
+def build_exitloop(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    _need_toolchain()
+    out = tmp_path_factory.mktemp("exitloop")
+    cache: dict[tuple[int, int], Path] = {}
+
+    def build(iterations: int = 10, work: int = 0) -> Path:
+        key = (iterations, work)
+        if key not in cache:
+            elf = out / f"exitloop-{iterations}-{work}.elf"
+            subprocess.run(
+                [
+                    CC,
+                    "-march=rv64imac_zicsr",
+                    "-mabi=lp64",
+                    "-nostdlib",
+                    "-static",
+                    "-Wl,-Ttext=0x80200000",
+                    "-Wl,--build-id=none",
+                    f"-DITERATIONS={iterations}",
+                    f"-DWORK={work}",
+                    "-o",
+                    str(elf),
+                    str(HERE / "guests" / "exitloop.S"),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            cache[key] = elf
+        return cache[key]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def project_guests() -> Path:
+    _need_toolchain()
+    build = GUESTS / "build"
+    build.mkdir(exist_ok=True)
+    with open(build / ".stats-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = subprocess.run(
+            ["make", "-C", str(GUESTS), "-j2", *MULTI_VM_GROUPS],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if proc.returncode != 0:
+        pytest.fail(f"building the guests failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return build
+
+
+@pytest.fixture(scope="session")
+def multi_vm(project_guests: Path, tmp_path_factory: pytest.TempPathFactory) -> Finished:
+    """configs/multi-vm.toml run once: four VMs, five vCPUs, two pCPUs, WFI, IPIs, paging."""
+    return finished(load_scenario(CONFIGS / "multi-vm.toml"), tmp_path_factory.mktemp("multi"))
+
+
+@pytest.fixture(scope="session")
+def exitloop_run(
+    build_exitloop: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> Finished:
+    """The exit-storm guest with EXITLOOP_ITERATIONS iterations."""
+    scenario = exitloop_scenario(build_exitloop(EXITLOOP_ITERATIONS))
+    return finished(scenario, tmp_path_factory.mktemp("exitloop-run"))
