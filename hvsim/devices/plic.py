@@ -144,12 +144,6 @@ class Plic(Device):
             self.pending &= ~bit
         self._update()
 
-    def line(self, source: int) -> IrqLine:
-        """A callable that drives the line of ``source`` (what a device's ``irq`` expects)."""
-        if not 1 <= source <= self.ndev:
-            raise ValueError(f"plic source {source} out of range 1..{self.ndev}")
-        return lambda level: self.set_level(source, level)
-
     # ---- interrupt selection --------------------------------------------------------------------
     def best(self, context: int) -> int:
         """The source a claim by ``context`` would return now (0: none)."""
@@ -328,21 +322,20 @@ def irq_source(vm: VM, cfg: DeviceConfig, name: str, default: int | None) -> int
     source is outside the PLIC's range, or when another device already drives it.
     """
     plic_cfg = plic_config(vm)
-    label = name
     if plic_cfg is None:
         if cfg.irq is not None:
-            raise ValueError(f"{vm.name}: device {label} has irq {cfg.irq} but the VM has no plic")
+            raise ValueError(f"{vm.name}: device {name} has irq {cfg.irq} but the VM has no plic")
         return None
     source = cfg.irq if cfg.irq is not None else default
     if source is None:
         return None
     ndev = int(plic_cfg.options.get("ndev", DEFAULT_NDEV))
     if not 1 <= source <= ndev:
-        raise ValueError(f"{vm.name}: device {label}: irq {source} is outside the plic's 1..{ndev}")
+        raise ValueError(f"{vm.name}: device {name}: irq {source} is outside the plic's 1..{ndev}")
     taken = _SOURCES.setdefault(vm, {})
-    if source in taken and taken[source] != label:
-        raise ValueError(f"{vm.name}: devices {taken[source]} and {label} share irq {source}")
-    taken[source] = label
+    if source in taken and taken[source] != name:
+        raise ValueError(f"{vm.name}: devices {taken[source]} and {name} share irq {source}")
+    taken[source] = name
     return source
 
 

@@ -7,35 +7,37 @@ Accounting period and slice
     default here lets short simulations resolve the shares.
 
 Credits
-    At the start of every period the pool's capacity, ``period * pcpus`` picoseconds, is shared
-    out among the *active* VMs (a VM is active if one of its vCPUs wanted a pCPU during the last
-    period or wants one now) in proportion to ``VmConfig.weight``; a VM's share is split evenly
-    among its active vCPUs, and no vCPU gets more than one pCPU's worth (``period``).  A vCPU
-    that becomes active in the middle of a period gets its share for the rest of that period.
     Running burns credit one for one (the run time the host records for the vCPU: its slices,
-    world switch in included).  Balances are kept within plus or minus one period, so a long
-    sleeper cannot hoard credit and a hog's debt is bounded.
+    world switch in included).  At the start of every period the run time all vCPUs burnt in
+    the previous one is handed out again to the *active* vCPUs (those that wanted a pCPU during
+    that period or want one now): by ``VmConfig.weight`` between VMs, evenly among a VM's
+    active vCPUs.  Credit is therefore conserved, and CPU-bound vCPUs end up using what they
+    are given, i.e. time in proportion to their weights.  A balance never exceeds one period
+    (``period_us`` of run time): what a vCPU at that ceiling cannot take (an idle or capped
+    vCPU that does not use its share) goes to the other active vCPUs, by weight, instead of
+    being lost.  Debts are not forgiven.
 
 Order
-    BOOST (a vCPU woken from WFI that still has credit: latency-sensitive, as Xen's boost),
-    then UNDER (credit left), then OVER (credit spent); first come, first served within a
-    class, so equal classes round-robin at slice ends.  At a slice end the running vCPU keeps
-    its pCPU unless a waiter of the same or a better class is eligible for it.  BOOST lasts
-    until the vCPU is charged at its first slice end or release (Xen drops it at the next
-    tick).  The scheduler is work-conserving: OVER vCPUs still run when nobody UNDER waits.
+    BOOST (a vCPU woken from WFI, or new, that is not in debt: latency-sensitive, as Xen's
+    boost), then UNDER (balance >= 0), then OVER (in debt).  Within a class the vCPU with the
+    larger balance per unit of weight goes first (the longest waiter on ties), so CPU-bound
+    vCPUs of one class track their weights slice by slice instead of only period by period.
+    At a slice end the running vCPU keeps its pCPU unless an eligible waiter ranks at least as
+    high.  BOOST lasts until the vCPU is charged (its first slice end or release; Xen drops it
+    at the next tick).  The policy is work-conserving: OVER vCPUs run when nobody else waits.
 
 Caps
     ``VmConfig.cap`` (percent of one pCPU, 0 = none; above 100 for multi-vCPU VMs) limits what
-    the VM's vCPUs together may use in each period.  Slices are shortened so that the budget
+    the VM's vCPUs together may run in each period.  Slices are shortened so that the budget
     ends on a slice boundary; a VM that used its budget is parked - its vCPUs wait even if
     pCPUs are idle - until the next period starts.  With several vCPUs of a capped VM running
-    at once the budget is split evenly among them when their slices start, so the cap holds
-    only up to that approximation.
+    at once the budget left is split evenly among them when their slices start, so the cap
+    holds up to that approximation.
 
 Simplifications: one global run queue (no per-pCPU queues, no load balancer, no migration
-cost), accounting happens exactly at period boundaries and on every scheduling decision
-instead of on 10 ms ticks, and there is no mid-slice preemption (a BOOST wake-up waits for
-the running slice to end, at most ``slice_us``).
+cost); accounting happens exactly at period boundaries and at every scheduling decision instead
+of on 10 ms ticks; no mid-slice preemption (a BOOST wake-up waits for the running slice to end,
+at most ``slice_us``).
 """
 
 from __future__ import annotations
@@ -70,31 +72,30 @@ class CreditScheduler(RankedScheduler):
             raise ValueError(f"scheduler.period_us: expected a positive duration (got {period_us})")
         self.period = period_us * 1_000_000  # ps
         self.boost_enabled = bool(config.options.get("boost", True))
-        self.credit: dict[Vcpu, int] = {}
+        self.credit: dict[Vcpu, int] = {}  # balance in ps of run time
         self.boosted: set[Vcpu] = set()
-        self.period_index = 0  # the period whose credits have been handed out
-        self.granted: dict[Vcpu, int] = {}  # vCPU -> last period it received credit for
+        self.period_index = 0  # the current accounting period (time // period)
         self.active: set[Vcpu] = set()  # wanted a pCPU during the current period
-        self.used: dict[VM, int] = {}  # capped VMs: pCPU time used in the current period
         self.consumed = 0  # run time of all vCPUs in the current period: the next pool
+        self.used: dict[VM, int] = {}  # capped VMs: run time in the current period
         self._timer_armed = False
 
     # ---- accounting ------------------------------------------------------------------------------
     def account(self) -> None:
-        """Catch up with period boundaries passed since the last scheduling decision."""
+        """Catch up with the period boundaries passed since the last scheduling decision."""
         now = self.now()
         while (self.period_index + 1) * self.period <= now:
             boundary = (self.period_index + 1) * self.period
-            for vcpu in list(self.running):  # usage before the boundary belongs to the old period
+            for vcpu in list(self.running):  # run time before the boundary: the old period
                 self.settle(vcpu, boundary)
             self.period_index += 1
             recipients = self.active | set(self.runnable_vcpus())
             self.active = set(self.runnable_vcpus())
             pool, self.consumed = self.consumed, 0
             self.used.clear()
-            if not recipients and not self.running:
-                self.period_index = max(self.period_index, now // self.period)  # idle: skip
             self.grant(recipients, pool)
+            if not self.active:  # nothing runnable: skip the idle periods at once
+                self.period_index = max(self.period_index, now // self.period)
 
     def weights(self, vcpus: set[Vcpu]) -> dict[Vcpu, Fraction]:
         """Each vCPU's weight: its VM's weight split evenly among the VM's vCPUs in ``vcpus``."""
@@ -103,18 +104,18 @@ class CreditScheduler(RankedScheduler):
             members[vcpu.vm] = members.get(vcpu.vm, 0) + 1
         return {v: Fraction(max(0, v.vm.config.weight), members[v.vm]) for v in vcpus}
 
+    def vcpu_weight(self, vcpu: Vcpu) -> Fraction:
+        active = sum(1 for v in self.active if v.vm is vcpu.vm) or 1
+        return Fraction(max(1, vcpu.vm.config.weight), active)
+
     def room(self, vcpu: Vcpu) -> int:
         return max(0, self.period - self.credit.get(vcpu, 0))
 
     def grant(self, vcpus: set[Vcpu], pool: int) -> None:
         """Share ``pool`` out by weight; what a vCPU at the ceiling cannot take goes to the rest."""
-        left = dict(self.weights(vcpus))
-        for vcpu in vcpus:
-            self.granted[vcpu] = self.period_index
+        left = {v: w for v, w in self.weights(vcpus).items() if w > 0}
         while pool > 0 and left:
             total = sum(left.values())
-            if total <= 0:
-                return
             full = [v for v, w in left.items() if pool * w / total >= self.room(v)]
             if not full:
                 for vcpu, w in left.items():
@@ -125,20 +126,8 @@ class CreditScheduler(RankedScheduler):
                 self.credit[vcpu] = max(self.credit.get(vcpu, 0), self.period)
                 del left[vcpu]
 
-    def join(self, vcpu: Vcpu) -> None:
-        """A vCPU active again after a period or more: its share for the rest of this period."""
-        self.active.add(vcpu)
-        last = self.granted.get(vcpu)
-        if last is not None and last >= self.period_index - 1:
-            return
-        remaining = (self.period_index + 1) * self.period - self.now()
-        weights = self.weights(self.active | set(self.runnable_vcpus()))
-        share = int(self.pcpu_count * remaining * weights[vcpu] / sum(weights.values()))
-        self.credit[vcpu] = self.credit.get(vcpu, 0) + min(share, self.room(vcpu))
-        self.granted[vcpu] = self.period_index
-
     def budget_left(self, vm: VM) -> int | None:
-        """Picoseconds a capped VM may still use this period (None: not capped)."""
+        """Run time a capped VM may still use this period (None: not capped)."""
         cap = vm.config.cap
         if cap <= 0:
             return None
@@ -147,21 +136,18 @@ class CreditScheduler(RankedScheduler):
     def priority_class(self, vcpu: Vcpu) -> int:
         if vcpu in self.boosted:
             return BOOST
-        return UNDER if self.credit.get(vcpu, 0) > 0 else OVER
+        return UNDER if self.credit.get(vcpu, 0) >= 0 else OVER
 
     # ---- policy hooks ----------------------------------------------------------------------------
-    def rank(self, vcpu: Vcpu) -> int:
-        return self.priority_class(vcpu)
-
-    def prefers(self, waiting: Vcpu, running: Vcpu) -> bool:
-        return self.priority_class(waiting) <= self.priority_class(running)
+    def rank(self, vcpu: Vcpu) -> tuple[int, Fraction]:
+        return self.priority_class(vcpu), -self.credit.get(vcpu, 0) / self.vcpu_weight(vcpu)
 
     def eligible(self, vcpu: Vcpu) -> bool:
         left = self.budget_left(vcpu.vm)
         return left is None or left > 0 or not vcpu.vm.running
 
     def charge(self, vcpu: Vcpu, ps: int) -> None:
-        self.credit[vcpu] = max(-self.period, self.credit.get(vcpu, 0) - ps)
+        self.credit[vcpu] = self.credit.get(vcpu, 0) - ps
         self.consumed += ps
         self.boosted.discard(vcpu)
         self.active.add(vcpu)
@@ -170,15 +156,14 @@ class CreditScheduler(RankedScheduler):
 
     def on_enqueue(self, vcpu: Vcpu, woken: bool) -> None:
         self.account()
-        self.join(vcpu)
-        if woken and self.boost_enabled and self.credit.get(vcpu, 0) > 0:
+        self.active.add(vcpu)
+        if woken and self.boost_enabled and self.credit.get(vcpu, 0) >= 0:
             self.boosted.add(vcpu)
 
     # ---- the Scheduler interface -----------------------------------------------------------------
     def release(self, vcpu: Vcpu, pcpu: Pcpu) -> None:
         self.account()
         super().release(vcpu, pcpu)
-        self.arm_period_timer()
 
     def should_preempt(self, vcpu: Vcpu, pcpu: Pcpu) -> bool:
         self.account()
@@ -186,8 +171,7 @@ class CreditScheduler(RankedScheduler):
 
     def slice_ps(self, vcpu: Vcpu) -> int:
         self.account()
-        left = self.budget_left(vcpu.vm)
-        if left is None:
+        if vcpu.vm.config.cap <= 0:
             return self.slice
         self.settle(vcpu)  # the world switch in counts against the budget
         left = self.budget_left(vcpu.vm) or 0

@@ -76,6 +76,17 @@ def test_uart_transmits_to_the_vm_console(kernel: Path) -> None:
     assert host.lines == ["[vm] hi there"]  # type: ignore[attr-defined]
 
 
+def test_uart_output_goes_to_the_console_log(kernel: Path, tmp_path: Path) -> None:
+    config = VmConfig("vm", kernel, kernel_format="raw", devices=(UART,))
+    host = Host(Scenario(None, (config,)), console_sink=lambda line: None, outdir=tmp_path)
+    uart = device(host.vms[0], "uart0")
+    for byte in b"logged\npartial":
+        uart.write(THR, 1, byte)
+    host.vms[0].stop("stopped")
+    host.run()
+    assert (tmp_path / "vm.console.log").read_bytes() == b"logged\npartial"
+
+
 def test_uart_receives_the_console_input_typed_ahead(kernel: Path) -> None:
     host = make_host(kernel, UART, console_input=b"ok\n")
     uart = device(host.vms[0], "uart0")

@@ -18,6 +18,7 @@ import pytest
 from stats_helpers import (
     CC,
     CONFIGS,
+    EXITLOOP_ITERATIONS,
     GUESTS,
     HERE,
     MULTI_VM_GROUPS,
@@ -27,8 +28,6 @@ from stats_helpers import (
 )
 
 from hvsim.config.loader import load_scenario
-
-EXITLOOP_ITERATIONS = 25
 
 
 def _need_toolchain() -> None:

@@ -61,9 +61,6 @@ class Dma:
         self.check(gpa, len(data))
         self.mem.write_guest(gpa, data)
 
-    def read_int(self, gpa: int, size: int) -> int:
-        return int.from_bytes(self.read(gpa, size), "little")
-
     def write_int(self, gpa: int, size: int, value: int) -> None:
         self.write(gpa, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
 

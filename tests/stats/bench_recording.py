@@ -1,0 +1,136 @@
+"""Recording overhead: wall time of runs with and without the per-exit/per-slice records.
+
+Not a test (pytest does not collect it); run it by hand::
+
+    python tests/stats/bench_recording.py [--repeat 5] [--iterations 20000]
+
+Workloads: the exit-storm guest (``guests/exitloop.S``: four exits per iteration, nothing
+else - the worst case for recording), the same with 50 loop iterations (about 150
+instructions) between exit groups, and ``configs/multi-vm.toml`` (ordinary guests).  Each
+runs ``--repeat`` times in four variants and the fastest wall time of each is reported:
+
+* ``full``: everything as shipped;
+* ``stripped``: ``hvsim.hv.exits.record`` replaced by a no-op and the slice/wake-up/run-queue
+  lists made to discard appends (what "no recording" would cost);
+* ``no-walk-cost``: walk costs set to zero (the vCPU loop then skips the per-batch walk
+  accounting, the one per-batch addition of the statistics work);
+* the end-of-run export (``write_outputs``) separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from stats_helpers import CC, CONFIGS, UNTIL_PS, exitloop_scenario  # noqa: E402
+
+from hvsim.config.loader import load_scenario  # noqa: E402
+from hvsim.config.model import Scenario  # noqa: E402
+from hvsim.hv import exits as exits_mod  # noqa: E402
+from hvsim.hv import host as host_mod  # noqa: E402
+from hvsim.stats import recorder  # noqa: E402
+from hvsim.stats.export import write_outputs  # noqa: E402
+
+
+class _Discard(list):
+    def append(self, item: object) -> None:
+        pass
+
+
+@contextmanager
+def stripped() -> Iterator[None]:
+    """Run without records: exits.record is a no-op, record lists discard appends."""
+    saved_record, saved_init = exits_mod.record, recorder.Stats.__init__
+
+    def init(self: recorder.Stats) -> None:
+        saved_init(self)
+        self.exits, self.slices = _Discard(), _Discard()
+        self.wakeups, self.runqueue = _Discard(), _Discard()
+
+    exits_mod.record = lambda *args: None
+    recorder.Stats.__init__ = init
+    try:
+        yield
+    finally:
+        exits_mod.record = saved_record
+        recorder.Stats.__init__ = saved_init
+
+
+def build(iterations: int, work: int, out: Path) -> Path:
+    elf = out / f"exitloop-{iterations}-{work}.elf"
+    subprocess.run(
+        [
+            CC,
+            "-march=rv64imac_zicsr",
+            "-mabi=lp64",
+            "-nostdlib",
+            "-static",
+            "-Wl,-Ttext=0x80200000",
+            f"-DITERATIONS={iterations}",
+            f"-DWORK={work}",
+            "-o",
+            str(elf),
+            str(HERE / "guests" / "exitloop.S"),
+        ],
+        check=True,
+    )
+    return elf
+
+
+def timed_run(scenario: Scenario) -> tuple[float, host_mod.Host, str]:
+    host = host_mod.Host(scenario, console_sink=lambda line: None)
+    start = time.perf_counter()
+    outcome = host.run(until_ps=UNTIL_PS)
+    return time.perf_counter() - start, host, outcome
+
+
+def best(repeat: int, fn: Callable[[], float]) -> float:
+    return min(fn() for _ in range(repeat))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--iterations", type=int, default=20000)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="hvsim-bench-"))
+    workloads = {
+        "exit storm": exitloop_scenario(build(args.iterations, 0, tmp)),
+        "exits + work": exitloop_scenario(build(args.iterations // 4, 50, tmp)),
+        "multi-vm": load_scenario(CONFIGS / "multi-vm.toml"),
+    }
+    print(f"{'workload':14} {'exits':>7} {'insns':>9} {'full':>8} {'stripped':>9} "
+          f"{'overhead':>9} {'no-walk':>8} {'walk acct':>9} {'export':>7}")  # fmt: skip
+    for name, scenario in workloads.items():
+        full = best(args.repeat, lambda s=scenario: timed_run(s)[0])
+        with stripped():
+            bare = best(args.repeat, lambda s=scenario: timed_run(s)[0])
+        no_walk = dataclasses.replace(
+            scenario,
+            cost=dataclasses.replace(scenario.cost, tlb_miss=0, walk_level=0, g_walk_level=0),
+        )
+        nowalk = best(args.repeat, lambda s=no_walk: timed_run(s)[0])
+        _, host, outcome = timed_run(scenario)
+        start = time.perf_counter()
+        write_outputs(host, outcome, tmp / name.replace(" ", "-"))
+        export = time.perf_counter() - start
+        insns = sum(v.instructions for v in host.stats.vcpus)
+        print(
+            f"{name:14} {len(host.stats.exits):7d} {insns:9d} {full:7.3f}s {bare:8.3f}s "
+            f"{100 * (full - bare) / bare:8.1f}% {nowalk:7.3f}s "
+            f"{100 * (full - nowalk) / nowalk:8.1f}% {export:6.2f}s"
+        )
+
+
+if __name__ == "__main__":
+    main()
