@@ -257,6 +257,8 @@ def vcpu_process(host: Host, vcpu: Vcpu) -> Generator[Any, Any, None]:
     stats = vcpu.stats
     sched = host.scheduler
     while vm.running:
+        if vcpu.posted:  # requests that arrived while it was finishing a slice
+            vcpu.apply_posted()
         if not vcpu.runnable():
             start = env.now
             wake = vcpu.wait_event(env)
@@ -305,8 +307,10 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     sched = host.scheduler
     vmid = host.vmids.ensure(vm)
     previous = pcpu.last_vcpu.get(vm)
-    if previous is not None and previous is not vcpu:
-        hart.flush_translations(True, vmid)  # another vCPU of this VM ran here (KVM sanitize)
+    if vcpu.flush_on_load or (previous is not None and previous is not vcpu):
+        # another vCPU of this VM ran here (KVM's sanitize), or a remote fence is pending
+        hart.flush_translations(True, vmid)
+        vcpu.flush_on_load = False
     pcpu.last_vcpu[vm] = vcpu
     lag = cost.world_switch * cycle_ps
     if vcpu in host.blocked_vcpus:  # [stats] woken from WFI: the host's wake-up path

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from hvsim.core import bits as B
 from hvsim.core import csr as C
-from hvsim.core.trap import MIP_VSSIP, MIP_VSTIP
+from hvsim.core.trap import MIP_VSEIP, MIP_VSSIP, MIP_VSTIP
 
 if TYPE_CHECKING:
     import simpy
@@ -99,6 +99,7 @@ class Vcpu:
         self.slice_pcpu = None
         self.slice_retired = 0
         self.kicked_ps: int | None = None  # when a wake-up was requested while it waited
+        self.flush_on_load = False  # a remote fence arrived while it was off its pCPU
         self._wake: simpy.Event | None = None
         self.stats = vm.host.stats.vcpu(self)
 
@@ -112,7 +113,7 @@ class Vcpu:
         self.vsstatus = 0
         self.vs_mie = 0
         self.vsatp = 0
-        self.hvip = 0
+        self.hvip &= MIP_VSEIP  # an external interrupt line held by the PLIC stays asserted
 
     # ---- world switch -------------------------------------------------------------------------
     def load(self, hart: Hart, vmid: int) -> None:

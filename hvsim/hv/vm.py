@@ -208,4 +208,6 @@ class VM(VmidHolder):
             hart = vcpu.hart
             if hart is not None:
                 self.host.remote_fence(hart, self, fence, start, size, asid)
+            else:  # not on a pCPU: flush wherever it runs next (KVM's request on entry)
+                vcpu.flush_on_load = True
             vcpu.stats.count(f"fences.{fence}")

@@ -1061,12 +1061,6 @@ secondary:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hv bug: a fence posted to a vCPU that is not on a pCPU is applied by "
-    "Vcpu.apply_posted in the wake path with vcpu.hart None, so VM.apply_request only "
-    "counts it and the stale translations on the pCPU the vCPU returns to survive",
-)
 def test_remote_sfence_vma_reaches_a_suspended_vcpu(run):
     r = run(REMOTE_SFENCE_GUEST, vcpus=2, pcpus=2)
     assert_clean_shutdown(r)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hvsim.core.trap import MIP_VSSIP
+from hvsim.core.trap import MIP_VSSIP, Trap
 from hvsim.hv import sbi
 from hvsim.hv.sbi import SbiExtension, SbiResult, register
 from hvsim.hv.vcpu import Action
@@ -41,20 +41,24 @@ def _clear_ipi(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
     return SbiResult(function="clear_ipi")
 
 
-def _targets(vcpu: Vcpu, mask_addr: int) -> list[Vcpu]:
-    """The vCPUs named by a legacy hart-mask pointer (0 means all harts)."""
+def _targets(vcpu: Vcpu, hart: Hart, mask_addr: int) -> list[Vcpu]:
+    """The vCPUs named by a legacy hart-mask pointer (0 means all harts).
+
+    SBI v0.1 passes a pointer to the mask in the guest's *virtual* address space: it is read
+    like an HLV.D at the guest's privilege, through both translation stages.
+    """
     vcpus = vcpu.vm.vcpus
     if mask_addr == 0:
         return list(vcpus)
-    mask = int.from_bytes(vcpu.vm.read_guest(mask_addr, 8), "little")
+    mask = hart.hlv(mask_addr, 8, False, False, 0, 0, 0)
     return [v for v in vcpus if v.index < 64 and mask >> v.index & 1]
 
 
 def _with_targets(name: str, action: Callable[[Vcpu, Vcpu, list[int]], None]):
     def handler(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
         try:
-            targets = _targets(vcpu, args[0])
-        except GuestMemoryError:
+            targets = _targets(vcpu, hart, args[0])
+        except (GuestMemoryError, Trap):
             return SbiResult(sbi.SBI_ERR_INVALID_ADDRESS, function=name)
         for target in targets:
             action(vcpu, target, args)
