@@ -23,10 +23,11 @@ Schema (all keys optional unless marked *required*)::
 
 Integers may be TOML integers or strings (``"0x80200000"``, ``"1_000"``); sizes also accept a
 K/M/G/T suffix (binary: ``"16M"`` is 16 MiB).  Relative paths resolve against the directory of
-the scenario file.  Device options are checked against the device type: a type with a
-``create_for_vm`` factory may declare ``OPTIONS`` (name -> type), otherwise the keyword
-parameters of its constructor are the options and their annotations give the value types.
-Scheduler options are checked the same way when the policy class declares ``OPTIONS``.
+the scenario file; ``${VAR:-default}`` and ``~`` are expanded in them.  Device options are
+checked against the device type: a type with a ``create_for_vm`` factory may declare
+``OPTIONS`` (name -> type), otherwise the keyword parameters of its constructor are the
+options and their annotations give the value types.  Scheduler options are checked the same
+way when the policy class declares ``OPTIONS``.
 """
 
 from __future__ import annotations
@@ -482,11 +483,26 @@ def parse_cost(data: Mapping[str, Any], at: At) -> CostModel:
 
 
 # ---- [[vm]] -------------------------------------------------------------------------------------
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_path(value: str) -> str:
+    """``${VAR}`` and ``${VAR:-default}`` from the environment, then ``~``.
+
+    Scenarios name kernels in build caches this way, e.g.
+    ``"${HVSIM_LINUX_CACHE:-~/.cache/hvsim/linux}/sbi/Image"``.
+    """
+    expanded = _ENV_REF.sub(lambda m: os.environ.get(m.group(1)) or (m.group(2) or ""), value)
+    return os.path.expanduser(expanded)
+
+
 def resolve_file(value: str, at: At, base: Path, what: str) -> Path:
     """A path relative to the scenario's directory that must name an existing file."""
-    file = (base / Path(value).expanduser()).resolve()
+    file = (base / Path(expand_path(value))).resolve()
     if not file.is_file():
         hint = " (build the guests with `make -C guests`)" if "guests/build" in str(file) else ""
+        if "hvsim/linux" in str(file) or "HVSIM_LINUX_CACHE" in value:
+            hint = " (build the Linux guests with `guests/linux/build.sh`)"
         state = "a directory" if file.is_dir() else "no such file"
         raise at.error(f"expected {what} (got {_show(value)}: {file}: {state}){hint}")
     return file

@@ -133,6 +133,11 @@ class CreditScheduler(RankedScheduler):
             return None
         return cap * self.period // 100 - self.used.get(vm, 0)
 
+    def settle_vm(self, vm: VM) -> None:
+        """Charge the running vCPUs of ``vm`` up to now (a cap is shared by all of them)."""
+        for vcpu in [v for v in self.running if v.vm is vm]:
+            self.settle(vcpu)
+
     def priority_class(self, vcpu: Vcpu) -> int:
         if vcpu in self.boosted:
             return BOOST
@@ -167,13 +172,15 @@ class CreditScheduler(RankedScheduler):
 
     def should_preempt(self, vcpu: Vcpu, pcpu: Pcpu) -> bool:
         self.account()
+        if vcpu.vm.config.cap > 0:
+            self.settle_vm(vcpu.vm)
         return super().should_preempt(vcpu, pcpu)
 
     def slice_ps(self, vcpu: Vcpu) -> int:
         self.account()
         if vcpu.vm.config.cap <= 0:
             return self.slice
-        self.settle(vcpu)  # the world switch in counts against the budget
+        self.settle_vm(vcpu.vm)  # its world switch in and its siblings' run time count too
         left = self.budget_left(vcpu.vm) or 0
         sharing = sum(1 for v in self.running if v.vm is vcpu.vm)
         return max(0, min(self.slice, left // max(1, sharing)))

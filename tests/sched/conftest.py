@@ -13,7 +13,7 @@ import pytest
 from sched_helpers import GUESTS, INTERACTIVE, SPIN
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def spin_guests() -> None:
     if shutil.which("riscv64-unknown-elf-gcc") is None:
         pytest.skip("no riscv64-unknown-elf-gcc (apt-get install gcc-riscv64-unknown-elf)")
