@@ -8,14 +8,15 @@ source that is joined into one function::
     def blk(X, h, n):            # X: the hart's register list, n: retired so far in the batch
         x5 = X[5]; x10 = X[10]   # every register the block touches, as locals
         TR = h.tr                # fast-path TLB for loads (vpn -> RAM offset - page VA)
+        _n = n
         try:
             ...                  # one or more lines per instruction
-        except Trap as _e:       # precise traps: write back, record which instruction trapped
-            X[10] = x10
+        except Trap as _e:       # precise traps: record which instruction trapped
             _i = _L[_e.__traceback__.tb_lineno]
-            h.trap_idx = _i; h.trap_pc = _P[_i]
+            h.trap_idx = _n - n + _i; h.trap_pc = _P[_i]
             raise
-        X[10] = x10
+        finally:                 # registers go back on the normal and the trapping path
+            X[10] = x10
         return <next pc>
 
 ``try`` costs nothing in CPython 3.11 until it fires, and the line number of the trapping
@@ -239,14 +240,15 @@ def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
         src += [f"{indent}_t = 0", f"{indent}_c = {count}", f"{indent}break"]
     if not variable and len(src) == len(prologue) + 2:
         src.append(indent + "pass")
-    src += ["    except Trap as _e:", *("        " + w for w in writeback)]
     src += [
+        "    except Trap as _e:",
         "        _i = _L[_e.__traceback__.tb_lineno]",
         "        h.trap_idx = _n - n + _i",
         "        h.trap_pc = _P[_i]",
         "        raise",
     ]
-    src += ["    " + w for w in writeback]
+    if writeback:  # one copy for both the normal and the trapping path
+        src += ["    finally:", *("        " + w for w in writeback)]
     if variable:
         src += ["    h.loop_n = _n + _c", "    return _t"]
     else:

@@ -328,6 +328,7 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     vcpu.slice_start, vcpu.slice_pcpu, vcpu.slice_retired = slice_start, pcpu, 0
     # [stats] TLB misses and page walks: the hart's counters, charged per batch by their deltas
     charge_walks = cost.charges_walks
+    c_miss, c_pte, c_gpte = cost.tlb_miss, cost.walk_level, cost.g_walk_level
     tlb0, pte0, gpte0 = hart.tlb_misses, hart.pte_reads, hart.g_pte_reads
     walks0, gwalks0 = hart.walks, hart.g_walks
     walked = 0  # walk cycles charged in this slice
@@ -364,9 +365,11 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         stats.instructions += n
         host.total_instructions += n
         lag += n * insn_ps
-        if charge_walks:  # [stats] walk costs of this batch
-            walk = cost.walk_cycles(
-                hart.tlb_misses - tlb0, hart.pte_reads - pte0, hart.g_pte_reads - gpte0
+        if charge_walks:  # [stats] walk costs of this batch (CostModel.walk_cycles, inlined)
+            walk = (
+                (hart.tlb_misses - tlb0) * c_miss
+                + (hart.pte_reads - pte0) * c_pte
+                + (hart.g_pte_reads - gpte0) * c_gpte
             )
             lag += (walk - walked) * cycle_ps
             walked = walk

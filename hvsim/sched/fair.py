@@ -81,6 +81,8 @@ class FairScheduler(RankedScheduler):
         self.vruntime[vcpu] = self.rank(vcpu) + ps * SCALE * NICE_0_WEIGHT // self.weight(vcpu)
 
     def on_enqueue(self, vcpu: Vcpu, woken: bool) -> None:
+        for running in list(self.running):  # min_vruntime as of now, not of their slice start
+            self.settle(running)
         self.update_min_vruntime()
         if vcpu not in self.vruntime:
             self.vruntime[vcpu] = self.min_vruntime

@@ -5,16 +5,18 @@ A counter's full name is dotted and stable; the first part says what it belongs 
 * ``host.<...>`` - the whole run;
 * ``pcpu<i>.<...>`` - one physical hart;
 * ``<vm>.<...>`` - one VM, summed over its vCPUs (minima, maxima and means over its exits);
-* ``<vm>.vcpu<i>.<...>`` - one vCPU (``seed.vcpu0.exits.sbi.legacy.shutdown``).
+* ``<vm>.vcpu<i>.<...>`` - one vCPU (``seed.vcpu0.exits.sbi.legacy.shutdown``);
+* ``<vm>.device.<dev>.<...>`` - the counters a device model keeps (``Device.counters``).
 
 VM and vCPU counters share their declarations (:data:`GUEST`, names relative to the scope).
 Patterns use placeholders: ``<vm>`` a VM name, ``<i>`` an index, ``<kind>`` an exit kind
-(``sbi``, ``mmio``, ...), ``<detail>`` an exit detail (may contain dots: ``time.set_timer``,
-``uart0.read``), ``<name>`` one lower-case word, ``<stat>`` one of ``total``, ``min``, ``max``,
-``mean``.  :func:`find` maps a concrete name to its :class:`CounterDef`; the exporters take
-units from here and the tests check that every name a run produces is declared.
+(``sbi``, ``mmio``, ...), ``<dev>`` a device name, ``<detail>`` an exit detail or a device
+counter (may contain dots: ``time.set_timer``, ``uart0.read``), ``<name>`` one lower-case
+word, ``<stat>`` one of ``total``, ``min``, ``max``, ``mean``.  :func:`find` maps a concrete
+name to its :class:`CounterDef`; the exporters take units from here and the tests check that
+every name a run produces is declared.
 
-Units: ``count`` (events), ``instructions``, ``ps`` (simulated picoseconds).
+Units: ``count`` (events), ``instructions``, ``ps`` (simulated picoseconds), ``bytes``.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from functools import lru_cache
 COUNT = "count"
 PS = "ps"
 INSTRUCTIONS = "instructions"
-UNITS = (COUNT, PS, INSTRUCTIONS)
+BYTES = "bytes"
+UNITS = (COUNT, PS, INSTRUCTIONS, BYTES)
 
 #: Placeholder -> regular expression for the part of a name it stands for.
 PLACEHOLDERS: dict[str, str] = {
     "vm": r"[A-Za-z0-9_-]+",
     "i": r"[0-9]+",
+    "dev": r"[A-Za-z0-9_-]+",
     "kind": r"[a-z_]+",
     "detail": r"[^\s]+",
     "name": r"[a-z0-9_]+",
@@ -118,6 +122,12 @@ GUEST: tuple[tuple[str, str, str], ...] = (
 VM_ONLY: tuple[tuple[str, str, str], ...] = (
     ("vcpus", COUNT, "vCPUs of the VM"),
     ("time.elapsed", PS, "simulated time from the start until the VM stopped (or the run ended)"),
+    ("device.<dev>.bytes.<name>", BYTES, "bytes a device model moved (e.g. read, written)"),
+    (
+        "device.<dev>.<detail>",
+        COUNT,
+        "events a device model counted (requests.<type>, errors.<why>, notifications, ...)",
+    ),
 )
 
 #: Counters of the whole host and of each pCPU: (full pattern, unit, description).

@@ -170,6 +170,10 @@ def counters(host: Host) -> dict[str, int]:
         vm_out["vcpus"] = len(vstats)
         vm_out["time.elapsed"] = vm.stopped_ps if vm.stopped_ps is not None else elapsed
         out.update((f"{vm.name}.{k}", v) for k, v in sorted(vm_out.items()))
+        for _, _, dev in vm.devices:
+            dev_counters = getattr(dev, "counters", None) or {}
+            prefix = f"{vm.name}.device.{dev.name}"
+            out.update((f"{prefix}.{k}", int(v)) for k, v in sorted(dev_counters.items()))
         for s in vstats:
             key = (vm.name, s.index)
             rel = _guest_counters([s], grouped.exits.get(key, []), grouped.wakeups.get(key, []))

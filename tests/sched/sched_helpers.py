@@ -83,7 +83,12 @@ def run_policy(
     **options: Any,
 ) -> Run:
     data = {
-        "host": {"pcpus": pcpus, "freq_mhz": freq_mhz, "batch_insns": batch_insns},
+        "host": {
+            "pcpus": pcpus,
+            "freq_mhz": freq_mhz,
+            "batch_insns": batch_insns,
+            "memory": "512M",  # lazily allocated; the default estimate is tight for many VMs
+        },
         "scheduler": {"policy": policy, "slice_us": slice_us, **options},
         "vm": list(vms),
     }

@@ -7,7 +7,8 @@ Not a test (pytest does not collect it); run it by hand::
 Workloads: the exit-storm guest (``guests/exitloop.S``: four exits per iteration, nothing
 else - the worst case for recording), the same with 50 loop iterations (about 150
 instructions) between exit groups, and ``configs/multi-vm.toml`` (ordinary guests).  Each
-runs ``--repeat`` times in four variants and the fastest wall time of each is reported:
+runs ``--repeat`` times in each variant, the variants interleaved, and the least CPU time
+(``time.process_time``, steadier than wall time on a shared machine) of each is reported:
 
 * ``full``: everything as shipped;
 * ``stripped``: ``hvsim.hv.exits.record`` replaced by a no-op and the slice/wake-up/run-queue
@@ -89,13 +90,23 @@ def build(iterations: int, work: int, out: Path) -> Path:
 
 def timed_run(scenario: Scenario) -> tuple[float, host_mod.Host, str]:
     host = host_mod.Host(scenario, console_sink=lambda line: None)
-    start = time.perf_counter()
+    start = time.process_time()
     outcome = host.run(until_ps=UNTIL_PS)
-    return time.perf_counter() - start, host, outcome
+    return time.process_time() - start, host, outcome
 
 
-def best(repeat: int, fn: Callable[[], float]) -> float:
-    return min(fn() for _ in range(repeat))
+def best_of(repeat: int, variants: dict[str, Callable[[], float]]) -> dict[str, float]:
+    """The least time of each variant over ``repeat`` rounds (variants interleaved)."""
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(repeat):
+        for name, fn in variants.items():
+            times[name].append(fn())
+    return {name: min(ts) for name, ts in times.items()}
+
+
+def run_stripped(scenario: Scenario) -> float:
+    with stripped():
+        return timed_run(scenario)[0]
 
 
 def main() -> None:
@@ -112,18 +123,23 @@ def main() -> None:
     print(f"{'workload':14} {'exits':>7} {'insns':>9} {'full':>8} {'stripped':>9} "
           f"{'overhead':>9} {'no-walk':>8} {'walk acct':>9} {'export':>7}")  # fmt: skip
     for name, scenario in workloads.items():
-        full = best(args.repeat, lambda s=scenario: timed_run(s)[0])
-        with stripped():
-            bare = best(args.repeat, lambda s=scenario: timed_run(s)[0])
         no_walk = dataclasses.replace(
             scenario,
             cost=dataclasses.replace(scenario.cost, tlb_miss=0, walk_level=0, g_walk_level=0),
         )
-        nowalk = best(args.repeat, lambda s=no_walk: timed_run(s)[0])
+        best = best_of(
+            args.repeat,
+            {
+                "full": lambda s=scenario: timed_run(s)[0],
+                "stripped": lambda s=scenario: run_stripped(s),
+                "no-walk": lambda s=no_walk: timed_run(s)[0],
+            },
+        )
+        full, bare, nowalk = best["full"], best["stripped"], best["no-walk"]
         _, host, outcome = timed_run(scenario)
-        start = time.perf_counter()
+        start = time.process_time()
         write_outputs(host, outcome, tmp / name.replace(" ", "-"))
-        export = time.perf_counter() - start
+        export = time.process_time() - start
         insns = sum(v.instructions for v in host.stats.vcpus)
         print(
             f"{name:14} {len(host.stats.exits):7d} {insns:9d} {full:7.3f}s {bare:8.3f}s "

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 from stats_helpers import (
     CC,
     CONFIGS,
+    DEVICES_GROUPS,
     EXITLOOP_ITERATIONS,
     GUESTS,
     HERE,
@@ -77,7 +79,7 @@ def project_guests() -> Path:
     with open(build / ".stats-tests.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         proc = subprocess.run(
-            ["make", "-C", str(GUESTS), "-j2", *MULTI_VM_GROUPS],
+            ["make", "-C", str(GUESTS), "-j2", *MULTI_VM_GROUPS, *DEVICES_GROUPS],
             capture_output=True,
             text=True,
             check=False,
@@ -100,3 +102,20 @@ def exitloop_run(
     """The exit-storm guest with EXITLOOP_ITERATIONS iterations."""
     scenario = exitloop_scenario(build_exitloop(EXITLOOP_ITERATIONS))
     return finished(scenario, tmp_path_factory.mktemp("exitloop-run"))
+
+
+@pytest.fixture(scope="session")
+def devices_run(project_guests: Path, tmp_path_factory: pytest.TempPathFactory) -> Finished:
+    """configs/devices.toml (UART, PLIC, virtio-blk) with its disk image in a temporary file."""
+    tmp = tmp_path_factory.mktemp("devices")
+    scenario = load_scenario(CONFIGS / "devices.toml")
+    vms = []
+    for vm in scenario.vms:
+        devices = tuple(
+            dataclasses.replace(d, options={**d.options, "image": str(tmp / f"{d.name}.img")})
+            if "image" in d.options
+            else d
+            for d in vm.devices
+        )
+        vms.append(dataclasses.replace(vm, devices=devices))
+    return finished(dataclasses.replace(scenario, vms=tuple(vms)), tmp / "out")

@@ -26,6 +26,8 @@ UNTIL_PS = 2 * 10**12
 PS_PER_CYCLE = 1000  # the default 1000 MHz pCPU
 #: Guest groups configs/multi-vm.toml needs.
 MULTI_VM_GROUPS = ("hello", "timer", "paging", "smp")
+#: ... and configs/devices.toml.
+DEVICES_GROUPS = ("uart", "blk")
 #: Iterations of the exit-storm guest in the shared ``exitloop_run`` fixture.
 EXITLOOP_ITERATIONS = 25
 #: Exits of guests/exitloop.S (read off its source): per iteration, and once per run.

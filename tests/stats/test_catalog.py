@@ -10,7 +10,7 @@ from stats_helpers import Finished
 from hvsim.stats import catalog
 
 
-@pytest.mark.parametrize("run", ["multi_vm", "exitloop_run"])
+@pytest.mark.parametrize("run", ["multi_vm", "exitloop_run", "devices_run"])
 def test_every_exported_counter_is_declared(request: pytest.FixtureRequest, run: str) -> None:
     finished: Finished = request.getfixturevalue(run)
     doc = json.loads((finished.outdir / "stats.json").read_text())
@@ -22,7 +22,7 @@ def test_every_exported_counter_is_declared(request: pytest.FixtureRequest, run:
     assert all(catalog.is_histogram(n) for n in doc["histograms"])
 
 
-@pytest.mark.parametrize("run", ["multi_vm", "exitloop_run"])
+@pytest.mark.parametrize("run", ["multi_vm", "exitloop_run", "devices_run"])
 def test_every_raw_vcpu_counter_is_declared(request: pytest.FixtureRequest, run: str) -> None:
     """Counters the hypervisor bumps by name during the run (exits.*, interrupts.*, ...)."""
     finished: Finished = request.getfixturevalue(run)
@@ -47,6 +47,17 @@ def test_runs_cover_the_interesting_families(multi_vm: Finished) -> None:
         "host.runqueue.max",
     ):
         assert pattern in used, pattern
+
+
+def test_device_counters_are_exported(devices_run: Finished) -> None:
+    doc = json.loads((devices_run.outdir / "stats.json").read_text())
+    vm = next(v for v in devices_run.host.vms if v.name == "blk")
+    disk = next(dev for _, _, dev in vm.devices if dev.name == "disk0")
+    assert disk.counters, "the disk counted nothing"
+    for name, value in disk.counters.items():
+        entry = doc["counters"][f"blk.device.disk0.{name}"]
+        assert entry["value"] == value
+        assert entry["unit"] == ("bytes" if name.startswith("bytes.") else "count")
 
 
 @pytest.mark.parametrize(

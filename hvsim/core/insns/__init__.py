@@ -20,10 +20,13 @@ Definitions register themselves with :func:`semantics`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hvsim.core.insns.symbolic import Sym
+
+_CALL = re.compile(r"[A-Za-z_]\w*\(")
 
 if TYPE_CHECKING:
     from hvsim.isa.decode import Insn
@@ -109,8 +112,12 @@ class Emitter:
         self.exit = f"{target} if {cond} else {self.next}"
 
     def set_rd(self, expr: str) -> None:
-        """``rd = expr`` (evaluated for side effects only when rd is x0)."""
-        self.line(f"{self.rd} = {expr}")
+        """``rd = expr``; with rd = x0 only an expression that calls a helper (a load, a CSR
+        access, ...) is kept, for its side effects and traps."""
+        target = self.rd
+        if target == "_" and not _CALL.search(expr):
+            return
+        self.line(f"{target} = {expr}")
 
 
 Definition = Callable[[Emitter], None]
