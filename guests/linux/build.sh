@@ -6,7 +6,9 @@
 # tinyconfig + common.config + <variant>.config, with an embedded uncompressed initramfs that
 # holds a freestanding /init (init-hello.c or init-blk.c).
 #
-# Output: $HVSIM_LINUX_CACHE/<variant>/Image (default cache: ~/.cache/hvsim/linux).  A variant
+# Output: $HVSIM_LINUX_CACHE/<variant>/Image (default cache: ~/.cache/hvsim/linux), and for
+# the devices variant disk.template.img (1 MiB, a line of text in sector 0) and disk.img, a
+# copy made when missing that the scenario's virtio-blk disk uses.  A variant
 # whose inputs (fragments, init sources, kernel version) are unchanged is not rebuilt, so the
 # script is a no-op when everything is up to date.  Missing Debian packages are installed.
 set -euo pipefail
@@ -44,6 +46,9 @@ if [[ ! -f "$src/.extracted" || "$(cat "$src/.extracted")" != "$tarball" ]]; the
 fi
 
 for v in "${variants[@]}"; do
+    if [[ "$v" == devices && -f "$cache/devices/disk.template.img" && ! -f "$cache/devices/disk.img" ]]; then
+        cp "$cache/devices/disk.template.img" "$cache/devices/disk.img"
+    fi
     [[ -n "${INIT[$v]:-}" ]] || { echo "linux: unknown variant $v" >&2; exit 2; }
     out="$cache/$v"
     stamp=$(cat "$here/common.config" "$here/$v.config" "$here/${INIT[$v]}" "$here/sys.h" \
@@ -71,5 +76,11 @@ LIST
     make -s -C "$src" O="$out" ARCH=riscv CROSS_COMPILE="$cross" -j"$jobs" Image
     cp "$out/arch/riscv/boot/Image" "$out/Image"
     echo "$stamp" > "$out/.stamp"
+    if [[ "$v" == devices ]]; then  # the disk its init reads (sector 0) and writes (sector 1)
+        head -c 1048576 /dev/zero > "$out/disk.template.img"
+        printf 'hvsim virtio-blk disk: sector 0 written by guests/linux/build.sh\n' |
+            dd of="$out/disk.template.img" conv=notrunc status=none
+    fi
+    [[ "$v" == devices ]] && cp "$out/disk.template.img" "$out/disk.img"
     echo "linux: $v built: $out/Image ($(stat -c %s "$out/Image") bytes)"
 done

@@ -310,8 +310,11 @@ class VirtioBlk(VirtioMmio):
 
 
 def resolve_path(vm: VM, value: str | os.PathLike[str]) -> Path:
-    """A device file named in a scenario: relative paths resolve against the scenario file."""
-    path = Path(value).expanduser()
+    """A device file named in a scenario: ``${VAR:-default}`` and ``~`` are expanded and
+    relative paths resolve against the scenario file (as for kernels)."""
+    from hvsim.config.loader import expand_path
+
+    path = Path(expand_path(str(value)))
     scenario = getattr(vm.host.config, "path", None)
     if not path.is_absolute() and scenario is not None:
         path = Path(scenario).parent / path
