@@ -15,7 +15,7 @@
  * The last three turn the spinner into a workload with a steady rate of SBI / MMIO exits.
  *
  * Output that proves it (numbers depend on the scheduling):
- *    spin: 2 harts, 10000 us
+ *    spin: 2 harts, spin_us=10000 iters=0
  *    spin: hart 0: 81234 iterations, 412 sbi, 0 mmio
  *    spin: hart 1: 80111 iterations, 407 sbi, 0 mmio
  *    PASS spin
@@ -117,7 +117,7 @@ int main(unsigned long hartid, unsigned long fdt)
                        sbi_strerror(r.error));
         harts++;
     }
-    printf("spin: %lu harts, %lu us\n", harts, spin_us);
+    printf("spin: %lu harts, spin_us=%lu iters=%lu\n", harts, spin_us, max_iters);
     spin(hartid);
     WAIT_UNTIL(harts_done == harts - 1);
 

@@ -141,6 +141,19 @@ def semantics(*names: str, ends_block: bool = False) -> Callable[[Definition], D
     return register
 
 
+def register_rr(templates: dict[str, str]) -> None:
+    """Register register-register operations given as ``rd = template(a=rs1, b=rs2)``."""
+
+    def definition(template: str) -> Definition:
+        def emit(e: Emitter) -> None:
+            e.set_rd(template.format(a=e.rs1, b=e.rs2))
+
+        return emit
+
+    for name, template in templates.items():
+        semantics(name)(definition(template))
+
+
 def load_all() -> None:
     """Import every extension module so that its definitions are registered."""
     from hvsim.core.insns import rv64a, rv64i, rv64m, system, zicsr  # noqa: F401

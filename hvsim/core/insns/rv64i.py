@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hvsim.core.insns import Emitter, semantics
+from hvsim.core.insns import Emitter, register_rr, semantics
 from hvsim.core.insns.symbolic import Sym
 
 M = (1 << 64) - 1
@@ -27,16 +27,7 @@ _RR = {
     "sraw": "(((({a} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> ({b} & 31)) & M",
 }
 
-
-def _rr(template: str):
-    def emit(e: Emitter) -> None:
-        e.set_rd(template.format(a=e.rs1, b=e.rs2))
-
-    return emit
-
-
-for _name, _tpl in _RR.items():
-    semantics(_name)(_rr(_tpl))
+register_rr(_RR)
 
 
 @semantics("addi")

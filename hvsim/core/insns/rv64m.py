@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hvsim.core.insns import Emitter, semantics
+from hvsim.core.insns import register_rr
 
 M = (1 << 64) - 1
 S = 1 << 63
@@ -23,16 +23,7 @@ _MUL = {
     "remuw": "REMUW({a}, {b})",
 }
 
-
-def _op(template: str):
-    def emit(e: Emitter) -> None:
-        e.set_rd(template.format(a=e.rs1, b=e.rs2))
-
-    return emit
-
-
-for _name, _tpl in _MUL.items():
-    semantics(_name)(_op(_tpl))
+register_rr(_MUL)
 
 
 # ---- helpers used by the emitted code (block globals) ------------------------------------
