@@ -1,9 +1,10 @@
 """Python models of the compute benchmarks' kernels: the constants the guests check against.
 
 Each guest in ``guests/bench/`` checks its own result.  Where that needs a precomputed value
-(``mixed``, ``crc32``, ``rvc``), the value comes from the models here, written independently
-of the C/assembly sources from their specification in the guests' header comments, and
-copied into the guest source as a ``#define``.  ``python benchmarks/reference.py`` prints
+(``mixed``, ``crc32``, ``rvc``, ``intloop``), the value comes from the models here, written
+independently of the C/assembly sources from their specification in the guests' header
+comments, and copied into the guest source as a ``#define``.  The Python peer engines check
+their ``intloop`` result with :func:`intloop_model` directly.  ``python benchmarks/reference.py`` prints
 them; ``tests/test_benchmarks_smoke.py`` checks the sources still carry these values.
 """
 
@@ -23,6 +24,10 @@ CRC_SEED = 0x13198A2E03707344
 
 RVC_WORDS = 128
 RVC_SEED = 0xBE5466CF34E90C6C
+
+M32 = (1 << 32) - 1
+INTLOOP_INNER = 1000  # loop iterations per kernel call in guests/bench/intloop.c
+INTLOOP_SEED = 0x452821E638D01377
 
 
 def xorshift64(state: int) -> tuple[int, int]:
@@ -96,6 +101,23 @@ def rvc_result() -> tuple[int, int, int]:
     return s0 ^ s1, s0, s1
 
 
+def intloop_words() -> tuple[int, int]:
+    """The two 32-bit words ``intloop`` starts from (the low and high half of one draw)."""
+    (w,) = xorshift_words(INTLOOP_SEED, 1)
+    return w & M32, w >> 32
+
+
+def intloop_model(iters: int, w0: int, w1: int, acc: int = 0) -> tuple[int, int, int]:
+    """(acc, buf[0], buf[1]) after ``iters`` iterations of the ``intloop`` kernel, 32 bits."""
+    x, y, acc = w0 & M32, w1 & M32, acc & M32
+    for _ in range(iters):
+        x = (x + y) & M32
+        y ^= x
+        y = (y + (y << 7)) & M32
+        acc = ((acc - x) & M32) ^ (x & y)
+    return acc, x, y
+
+
 def constants() -> dict[str, int]:
     """Every ``#define`` name in guests/bench/*.c that holds a modelled value -> its value."""
     ret, last0, last1 = rvc_result()
@@ -105,6 +127,9 @@ def constants() -> dict[str, int]:
         "RVC_EXPECTED": ret,
         "RVC_LAST0": last0,
         "RVC_LAST1": last1,
+        "INTLOOP_W0": intloop_words()[0],
+        "INTLOOP_W1": intloop_words()[1],
+        "INTLOOP_EXPECTED": intloop_model(INTLOOP_INNER, *intloop_words())[0],
     }
 
 

@@ -35,9 +35,11 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import batch, exits, memory, scaling
 from benchmarks.engines import ENGINES, REFERENCE_ENGINE, Engine, EngineRun
 from benchmarks.suite import (
     BENCHMARKS,
+    COMPUTE,
     ROOT,
     Benchmark,
     BuildError,
@@ -65,6 +67,7 @@ class Row:
     vs_reference: float | None  # MIPS / hvsim's MIPS (>1: faster than hvsim)
     ok: bool
     note: str = ""
+    exits_per_s: float | None = None  # VM exits per wall second (hvsim-vs only)
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,8 @@ def machine_info(engines: list[Engine]) -> dict[str, str]:
 
 
 # ---- measuring ----------------------------------------------------------------------------
-def run_repeated(engine: Engine, elf: Path, repeat: int) -> list[EngineRun]:
-    return [engine.run(elf) for _ in range(repeat)]
+def run_repeated(engine: Engine, elf: Path, bench: Benchmark, repeat: int) -> list[EngineRun]:
+    return [engine.run(elf, bench) for _ in range(repeat)]
 
 
 def median_or_none(values: list[float]) -> float | None:
@@ -131,11 +134,11 @@ class Timing:
     startup: float | None
 
 
-def time_engine(engine: Engine, elf: Path, empty: Path, repeat: int) -> Timing:
-    runs = run_repeated(engine, elf, repeat)
+def time_engine(engine: Engine, elf: Path, empty: Path, bench: Benchmark, repeat: int) -> Timing:
+    runs = run_repeated(engine, elf, bench, repeat)
     startup = startup_cpu = None
     if engine.includes_startup:
-        empties = run_repeated(engine, empty, repeat)
+        empties = run_repeated(engine, empty, bench, repeat)
         startup = statistics.median(r.wall_seconds for r in empties)
         startup_cpu = median_or_none([r.cpu_seconds for r in empties if r.cpu_seconds])
     walls = [r.wall_seconds - (startup or 0.0) for r in runs]
@@ -148,6 +151,12 @@ def rate(insns: int | None, seconds: list[float]) -> float | None:
     if not insns:
         return None
     return median_or_none([insns / t / 1e6 for t in seconds if t > 0])
+
+
+def rate_exits(timing: Timing) -> float | None:
+    """Median VM exits per wall second (engines that report exits)."""
+    pairs = [(r.exits, w) for r, w in zip(timing.runs, timing.walls, strict=True)]
+    return median_or_none([e / w for e, w in pairs if e is not None and w > 0])
 
 
 def problems(timing: Timing, warm_up: EngineRun) -> list[str]:
@@ -169,14 +178,20 @@ def measure(
 ) -> list[Row]:
     """Rows for one benchmark, the reference engine first (the others' counts use it)."""
     base_iters = iterations_for(bench.elf, size)
-    empty = patched_elf(bench.elf, 0, tmp)
     ref: Reference | None = None
     rows: list[Row] = []
     for engine in engines:
-        iters = base_iters * engine.scale
+        if engine.benchmarks is not None and bench.name not in engine.benchmarks:
+            continue
+        program = bench.program(engine.variant)
+        if not program.exists():
+            progress(f"{bench.name}: no {engine.variant} build ({program}), {engine.name} skipped")
+            continue
+        iters = max(1, round(base_iters * engine.scale))
+        empty = patched_elf(program, 0, tmp)
         progress(f"{bench.name}: {iters} iterations on {engine.name} ...")
-        warm_up = engine.run(empty)  # imports, caches; and the set-up's instruction count
-        timing = time_engine(engine, patched_elf(bench.elf, iters, tmp), empty, repeat)
+        warm_up = engine.run(empty, bench)  # imports, caches; and the set-up's instruction count
+        timing = time_engine(engine, patched_elf(program, iters, tmp), empty, bench, repeat)
         insns, estimated = timing.runs[0].instructions, False
         if insns is None and ref is not None:
             # set-up instructions count only when their time was not subtracted
@@ -199,6 +214,7 @@ def measure(
                 cpu_median=median_or_none(timing.cpus),
                 mips_cpu_median=rate(insns, timing.cpus),
                 vs_reference=mips / ref.mips if mips and ref and ref.mips else None,
+                exits_per_s=rate_exits(timing),
                 ok=warm_up.exit_code == 0 and all(r.exit_code == 0 for r in timing.runs),
                 note="; ".join(problems(timing, warm_up)),
             )
@@ -222,12 +238,21 @@ COLUMNS = (
     "cpu s",
     "MIPS (cpu)",
     "vs hvsim",
+    "exits/s",
     "result",
 )
 
 
 def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 10:
+        return f"{value:.0f}x"
+    return f"{value:.2g}x"
 
 
 def table_cells(rows: list[Row]) -> list[list[str]]:
@@ -242,42 +267,231 @@ def table_cells(rows: list[Row]) -> list[list[str]]:
             _fmt(r.mips_median, ".2f"),
             _fmt(r.cpu_median, ".3f"),
             _fmt(r.mips_cpu_median, ".2f"),
-            _fmt(r.vs_reference, ".1f") + ("x" if r.vs_reference else ""),
+            _ratio(r.vs_reference),
+            _fmt(r.exits_per_s, ",.0f"),
             "ok" if r.ok else "FAIL",
         ]
         for r in rows
     ]
 
 
-def print_table(rows: list[Row]) -> None:
-    cells = table_cells(rows)
+def print_cells(columns: tuple[str, ...], cells: list[list[str]], title: str = "") -> None:
+    """One table: rich when installed, plain text otherwise; first two columns left-aligned."""
+    if title:
+        print(f"\n## {title}\n")
     try:
         from rich.console import Console
         from rich.table import Table
     except ImportError:
-        widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(COLUMNS)]
-        numeric = range(2, len(COLUMNS) - 1)
+        widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
 
         def line(values: list[str] | tuple[str, ...]) -> str:
             return "  ".join(
-                v.rjust(w) if i in numeric else v.ljust(w)
+                v.ljust(w) if i < 2 or i == len(columns) - 1 else v.rjust(w)
                 for i, (v, w) in enumerate(zip(values, widths, strict=True))
             ).rstrip()
 
-        print(line(COLUMNS))
+        print(line(columns))
         print("  ".join("-" * w for w in widths))
         for row in cells:
             print(line(row))
     else:
         table = Table()
-        for i, name in enumerate(COLUMNS):
-            table.add_column(name, justify="right" if 2 <= i < len(COLUMNS) - 1 else "left")
+        for i, name in enumerate(columns):
+            table.add_column(name, justify="left" if i < 2 or i == len(columns) - 1 else "right")
         for row in cells:
             table.add_row(*row)
-        Console().print(table)
+        Console(width=200).print(table)
+
+
+def print_table(rows: list[Row]) -> None:
+    title = "Compute benchmarks (MIPS; vs hvsim = MIPS / hvsim-bare's MIPS)"
+    print_cells(COLUMNS, table_cells(rows), title)
     for r in rows:
         if r.note:
             print(f"note: {r.benchmark} on {r.engine}: {r.note}")
+
+
+# ---- the hypervisor-level sections -------------------------------------------------------------
+def print_exits(rows: list[exits.ExitRow]) -> None:
+    cols = ("benchmark", "loop exit", "iters", "exits", "instructions", "wall s", "cpu s",
+            "exits/s", "exits/s (cpu)", "target", "result")  # fmt: skip
+    cells = [
+        [
+            r.benchmark,
+            next(b.loop_exit for b in exits.EXIT_BENCHMARKS if b.name == r.benchmark),
+            str(r.iterations),
+            f"{r.exits:,}",
+            f"{r.instructions:,}",
+            f"{r.wall_median:.3f}",
+            f"{r.cpu_median:.3f}",
+            f"{r.rate_wall:,.0f}",
+            f"{r.rate_cpu:,.0f}",
+            f">= {r.target:,}",
+            ("met" if r.met else "NOT met") if r.ok else "FAIL",
+        ]
+        for r in rows
+    ]
+    print_cells(cols, cells, "VM exits per second (hvsim run, VS-mode guest looping on one exit)")
+    for r in rows:
+        if r.note:
+            print(f"note: {r.benchmark}: {r.note}")
+
+
+def print_scaling(r: scaling.ScalingResult) -> None:
+    cols = ("scenario", "VMs", "iters/VM", "instructions", "wall s", "cpu s", "ratio (wall)",
+            "ratio (cpu)", "target", "result")  # fmt: skip
+    one = ["1 VM alone", "1", str(r.iterations), f"{r.one_insns:,}", f"{r.one_wall:.3f}",
+           f"{r.one_cpu:.3f}", "1.00", "1.00", "", ""]  # fmt: skip
+    all_ = [
+        f"{r.vms} VMs, 2 pCPUs",
+        str(r.vms),
+        str(r.iterations),
+        f"{r.all_insns:,}",
+        f"{r.all_wall:.3f}",
+        f"{r.all_cpu:.3f}",
+        f"{r.ratio:.2f}",
+        f"{r.cpu_ratio:.2f}",
+        f"<= {r.target:g}",
+        ("met" if r.met else "NOT met") if r.ok else "FAIL",
+    ]
+    print_cells(cols, [one, all_], f"Scaling (configs/bench-scaling.toml, {scaling.KERNEL})")
+    if r.note:
+        print(f"note: scaling: {r.note}")
+
+
+def print_memory(r: memory.MemoryResult) -> None:
+    cols = ("scenario", "VMs", "configured", "touched", "peak RSS", "wall s", "target",
+            "result")  # fmt: skip
+    base = r.baseline
+    cells = [
+        ["1 VM (baseline)", "1", f"{r.configured_mib // r.vms} MiB", f"{memory.TOUCHED_MIB} MiB",
+         f"{base.peak_rss_mib:.0f} MiB", f"{base.wall_seconds:.2f}", "", ""],
+        [f"{r.vms} VMs", str(r.vms), f"{r.configured_mib:,} MiB",
+         f"{memory.TOUCHED_MIB * r.vms} MiB", f"{r.full.peak_rss_mib:.0f} MiB",
+         f"{r.full.wall_seconds:.2f}", f"< {r.target_mib} MiB",
+         ("met" if r.met else "NOT met") if r.ok else "FAIL"],
+    ]  # fmt: skip
+    print_cells(cols, cells, "Memory (configs/bench-memory.toml, peak RSS of a child process)")
+    print(f"per additional VM: {r.per_vm_mib:.1f} MiB")
+
+
+def print_batch(rows: list[batch.BatchRow]) -> None:
+    cols = ("batch_insns", "instructions", "MIPS", "MIPS (cpu)", "timer late max us",
+            "IPI min us", "IPI mean us", "IPI max us", "IPI error us", "result")  # fmt: skip
+    cells = [
+        [
+            f"{r.batch:,}",
+            f"{r.instructions:,}",
+            f"{r.mips_wall:.2f}",
+            f"{r.mips_cpu:.2f}",
+            f"{r.timer.max_us:.2f}",
+            f"{r.ipi.min_us:.2f}",
+            f"{r.ipi.mean_us:.2f}",
+            f"{r.ipi.max_us:.2f}",
+            _fmt(r.ipi_error_us, ".2f"),
+            "ok" if r.ok else "FAIL",
+        ]
+        for r in rows
+    ]
+    print_cells(cols, cells, "Batch length: speed (mixed, hvsim-vs) and interrupt latency")
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    measured: str
+    target: str
+    met: bool | None  # None: not measured in this run
+
+
+def geomean(values: list[float]) -> float | None:
+    return statistics.geometric_mean(values) if values else None
+
+
+def targets(
+    rows: list[Row],
+    exit_rows: list[exits.ExitRow],
+    scale: scaling.ScalingResult | None,
+    mem: memory.MemoryResult | None,
+) -> list[Target]:
+    """The speed issue's targets, from whatever this run measured."""
+    found: list[Target] = []
+
+    def mips(engine: str, names: tuple[str, ...], cpu: bool = False) -> list[float]:
+        picked = [r for r in rows if r.engine == engine and r.benchmark in names and r.ok]
+        values = [r.mips_cpu_median if cpu else r.mips_median for r in picked]
+        return [v for v in values if v] if len(picked) == len(names) else []
+
+    vs, vs_cpu = mips("hvsim-vs", COMPUTE), mips("hvsim-vs", COMPUTE, cpu=True)
+    g, gc = geomean(vs), geomean(vs_cpu)
+    found.append(
+        Target(
+            "geomean MIPS, 5 compute benchmarks, hvsim run (VS guest)",
+            f"{g:.2f} (cpu {gc:.2f})" if g and gc else "-",
+            ">= 10",
+            g >= 10 if g else None,
+        )
+    )
+    bare = mips("hvsim-bare", ("mixed",))
+    bare_cpu = mips("hvsim-bare", ("mixed",), cpu=True)
+    found.append(
+        Target(
+            "MIPS, mixed, hvsim bare",
+            f"{bare[0]:.2f} (cpu {bare_cpu[0]:.2f})" if bare and bare_cpu else "-",
+            ">= 20",
+            bare[0] >= 20 if bare else None,
+        )
+    )
+    for r in exit_rows:
+        found.append(
+            Target(
+                f"exits/s, {r.benchmark}",
+                f"{r.rate_wall:,.0f} (cpu {r.rate_cpu:,.0f})",
+                f">= {r.target:,}",
+                r.met,
+            )
+        )
+    if scale is not None:
+        found.append(
+            Target(
+                f"wall time {scale.vms} VMs / 1 VM (2 pCPUs)",
+                f"{scale.ratio:.2f} (cpu {scale.cpu_ratio:.2f})",
+                f"<= {scale.target:g}",
+                scale.met,
+            )
+        )
+    if mem is not None:
+        found.append(
+            Target(
+                f"peak RSS, {mem.vms} VMs x {mem.configured_mib // mem.vms} MiB",
+                f"{mem.full.peak_rss_mib:.0f} MiB",
+                f"< {mem.target_mib} MiB",
+                mem.met,
+            )
+        )
+    return found
+
+
+def print_targets(found: list[Target]) -> None:
+    cells = [
+        [t.what, t.measured, t.target, {True: "met", False: "NOT met", None: "-"}[t.met]]
+        for t in found
+    ]
+    print_cells(("target", "measured", "wanted", "result"), cells, "Targets of the speed issue")
+
+
+# ---- command line -------------------------------------------------------------------------
+SECTIONS = ("compute", "exits", "scaling", "memory", "batch")
+
+
+def load_note() -> str:
+    """The load average when called (the machine is shared: figures depend on it)."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min)"
 
 
 # ---- command line -------------------------------------------------------------------------
@@ -288,6 +502,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     names = [b.name for b in BENCHMARKS]
     p.add_argument("--bench", action="append", choices=names, help="only these benchmarks")
     p.add_argument("--engine", action="append", choices=sorted(ENGINES), help="only these")
+    p.add_argument(
+        "--section",
+        action="append",
+        choices=SECTIONS,
+        help="only these parts (default: all): compute table, exit rates, scaling, memory, "
+        "batch-length table",
+    )
     p.add_argument("--json", type=Path, help="also write machine info and rows as JSON")
     p.add_argument("--no-build", action="store_true", help="use the ELFs as they are")
     args = p.parse_args(argv)
@@ -314,14 +535,15 @@ def select_engines(names: list[str] | None) -> list[Engine]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_logging(0)  # hvsim's own warnings only, on stderr
+    sections = args.section or list(SECTIONS)
     benches = [b for b in BENCHMARKS if not args.bench or b.name in args.bench]
-    engines = select_engines(args.engine)
+    engines = select_engines(args.engine) if "compute" in sections else []
     info = machine_info(engines)
+    info["load average"] = load_note()
     for key, value in info.items():
         print(f"{key + ':':<22}{value}")
     size = "quick" if args.quick else "full"
     print(f"{'size:':<22}{size}, {args.repeat} run(s) each, medians shown")
-    print()
     if not args.no_build:
         try:
             build_guests(tuple(benches))
@@ -329,15 +551,51 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="hvsim-bench-") as tmp:
-        for bench in benches:
-            rows += measure(bench, engines, size, args.repeat, Path(tmp))
-    print_table(rows)
+    exit_rows: list[exits.ExitRow] = []
+    scale: scaling.ScalingResult | None = None
+    mem: memory.MemoryResult | None = None
+    batch_rows: list[batch.BatchRow] = []
+    with tempfile.TemporaryDirectory(prefix="hvsim-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        if "compute" in sections:
+            for bench in benches:
+                rows += measure(bench, engines, size, args.repeat, tmp)
+            print_table(rows)
+        if "exits" in sections:
+            for ebench in exits.EXIT_BENCHMARKS:
+                progress(f"exits: {ebench.name} ...")
+                exit_rows.append(exits.measure(ebench, size, args.repeat, tmp))
+            print_exits(exit_rows)
+        if "scaling" in sections:
+            progress("scaling: 1 VM and 8 VMs ...")
+            scale = scaling.measure(size, args.repeat, tmp)
+            print_scaling(scale)
+        if "memory" in sections:
+            progress("memory: 32 VMs and 1 VM in child processes ...")
+            mem = memory.measure()
+            print_memory(mem)
+        if "batch" in sections:
+            progress(f"batch: {', '.join(map(str, batch.BATCHES))} ...")
+            batch_rows = batch.measure(size, args.repeat, tmp)
+            print_batch(batch_rows)
+    print(f"\n{'load average:':<22}{load_note()} (at the end)")
+    print_targets(targets(rows, exit_rows, scale, mem))
     if args.json:
         doc = {"machine": info, "size": size, "repeat": args.repeat}
         doc["rows"] = [asdict(r) for r in rows]
+        doc["exits"] = [asdict(r) for r in exit_rows]
+        doc["scaling"] = asdict(scale) if scale else None
+        doc["memory"] = asdict(mem) if mem else None
+        doc["batch"] = [asdict(r) for r in batch_rows]
         args.json.write_text(json.dumps(doc, indent=2) + "\n")
-    return 0 if all(r.ok for r in rows) else 1
+    ok = (
+        all(r.ok for r in rows)
+        and all(r.ok for r in exit_rows)
+        and (scale is None or scale.ok)
+        and (mem is None or mem.ok)
+        and all(r.ok for r in batch_rows)
+    )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""The compute benchmarks: which guest programs exist, how to build them and set their size.
+"""The benchmarks: which guest programs exist, how to build them and set their size.
 
-Each benchmark is an ELF built from ``guests/bench/`` (``make -C guests bench``).  Its size
-is the 64-bit ``bench_iters`` word in the ELF's ``.data``: the value linked in is the full
-size, and :func:`patched_elf` writes a copy of the ELF with another value, so every engine
-runs byte-identical programs.  This module only describes and prepares programs; running
-them is :mod:`benchmarks.engines`' job.
+Each benchmark is built from ``guests/bench/`` in up to three *variants* of the same kernel
+source (:data:`VARIANTS`): ``bare`` (M-mode, HTIF exit; ``make -C guests bench``), ``vs`` (a
+VS-mode guest for ``hvsim run``, scenario ``configs/bench-<name>.toml``) and ``linux`` (a
+Linux-user static program for qemu-riscv64; ``make -C guests/bench/linux``).  Its size is the
+64-bit ``bench_iters`` word in the ELF's ``.data``: the value linked in is the full size, and
+:func:`patched_elf` writes a copy of the ELF with another value, so every engine runs
+byte-identical programs.  This module only describes and prepares programs; running them is
+:mod:`benchmarks.engines`' job.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +24,9 @@ from elftools.elf.elffile import ELFFile
 ROOT = Path(__file__).resolve().parents[1]
 GUESTS = ROOT / "guests"
 BUILD = GUESTS / "build" / "bench"
+CONFIGS = ROOT / "configs"
 CROSS_GCC = "riscv64-unknown-elf-gcc"
+LINUX_GCC = "riscv64-linux-gnu-gcc"  # only for the linux variant (qemu-user)
 ITERS_SYMBOL = "bench_iters"
 
 # Size presets: a fraction of the full (linked-in) iteration count.
@@ -36,8 +42,25 @@ class Benchmark:
 
     @property
     def elf(self) -> Path:
+        """The bare-metal (M-mode) build, the reference variant."""
         return BUILD / f"{self.name}.elf"
 
+    def program(self, variant: str) -> Path:
+        """The ELF of one build variant (see :data:`VARIANTS`)."""
+        return VARIANTS[variant](self.name)
+
+    @property
+    def scenario(self) -> Path:
+        """The scenario that runs the ``vs`` variant under ``hvsim run``."""
+        return CONFIGS / f"bench-{self.name}.toml"
+
+
+#: Build variant -> where the ELF of benchmark ``name`` is.
+VARIANTS: dict[str, Callable[[str], Path]] = {
+    "bare": lambda name: BUILD / f"{name}.elf",
+    "vs": lambda name: BUILD / f"vs_{name}.elf",
+    "linux": lambda name: BUILD / "linux" / f"{name}.elf",
+}
 
 BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("mixed", "add/shift/xor/mul, loads, stores and branches on a 64-word array"),
@@ -45,7 +68,11 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("sort", "quicksort of 512 random keys, then order and checksum checks"),
     Benchmark("ptrchase", "walk a shuffled 8192-node cycle spread over 32 pages"),
     Benchmark("rvc", "a loop of compressed (RVC) instructions only, loads and stores"),
+    Benchmark("intloop", "the peers' common loop: RV32I/RV64I lw/sw/add/xor/slli/and/bne"),
 )
+
+#: The issue's five compute benchmarks (the MIPS geometric mean is taken over these).
+COMPUTE = ("mixed", "crc32", "sort", "ptrchase", "rvc")
 
 
 class BuildError(RuntimeError):
@@ -72,16 +99,16 @@ def build_guests(benchmarks: tuple[Benchmark, ...] = BENCHMARKS) -> None:
         return
     lock_path = GUESTS / "build" / ".make.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
+    commands = [["make", "-s", "-C", str(GUESTS), "bench"]]
+    if shutil.which(LINUX_GCC):  # the linux variant is optional (qemu-user only)
+        commands.append(["make", "-s", "-C", str(GUESTS / "bench" / "linux")])
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        done = subprocess.run(
-            ["make", "-s", "-C", str(GUESTS), "bench"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise BuildError(f"make -C guests bench failed:\n{done.stdout}{done.stderr}")
+        for cmd in commands:
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                where = " ".join(cmd[2:])
+                raise BuildError(f"make {where} failed:\n{done.stdout}{done.stderr}")
 
 
 def _iters_location(elf: Path) -> int:
@@ -117,8 +144,9 @@ def patched_elf(elf: Path, iters: int, out_dir: Path) -> Path:
     offset = _iters_location(elf)
     data = bytearray(elf.read_bytes())
     data[offset : offset + 8] = iters.to_bytes(8, "little")
-    out = out_dir / f"{elf.stem}-{iters}.elf"
+    out = out_dir / f"{elf.parent.name}-{elf.stem}-{iters}.elf"  # variants share stems
     out.write_bytes(data)
+    out.chmod(elf.stat().st_mode)  # qemu-user only runs executable files
     return out
 
 

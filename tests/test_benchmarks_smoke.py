@@ -1,16 +1,23 @@
-"""Smoke tests of the compute benchmarks (guests/bench/, benchmarks/): correctness only.
+"""Smoke tests of the benchmarks (guests/bench/, configs/bench-*.toml, benchmarks/): no timing.
 
 Each benchmark runs at its smallest size (one iteration) on hvsim's bare machine and must
 exit 0, which means the guest's own check passed: the kernel computed what the independent
 Python models of benchmarks/reference.py (or the benchmark's structural checks) demand.
 Also checked: the iteration knob the runner patches really changes the work done, a broken
 check value makes a benchmark fail, the rvc kernel is compressed-only, and the data pages
-stay apart from code and from the HTIF page.  No timing is asserted.  The tests are skipped
-when the cross toolchain is missing and no ELFs were built before.
+stay apart from code and from the HTIF page.
+
+The hypervisor side: every kernel's VS-guest build passes under its scenario; the exit
+guests take exactly one VM exit of their kind per iteration (and fail when the device holds
+the wrong value); the touch, latency, scaling and memory scenarios run; the peer engines
+(unicorn, riscemu, riscv-emulator, qemu-user, when present) run the same programs and catch a
+wrong result.  The tests are skipped when the cross toolchain is missing and no ELFs were
+built before.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import sys
@@ -18,15 +25,21 @@ from pathlib import Path
 
 import pytest
 from elftools.elf.elffile import ELFFile
+from hypothesis import given
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the benchmarks package lives beside hvsim/, not inside it
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import reference  # noqa: E402
-from benchmarks.engines import REFERENCE_ENGINE, EngineRun  # noqa: E402
+from benchmarks.engines import ENGINES, REFERENCE_ENGINE, EngineRun  # noqa: E402
+from benchmarks.scenarios import ScenarioRun, prepare, run_scenario  # noqa: E402
 from benchmarks.suite import (  # noqa: E402
     BENCHMARKS,
+    CONFIGS,
+    VARIANTS,
+    Benchmark,
     BuildError,
     build_guests,
     patched_elf,
@@ -171,6 +184,8 @@ class _ScriptedReference:
     description = "scripted reference"
     includes_startup = False
     scale = 1
+    variant = "bare"
+    benchmarks = None
 
     def available(self) -> str | None:
         return None
@@ -178,7 +193,7 @@ class _ScriptedReference:
     def version(self) -> str:
         return "scripted"
 
-    def run(self, elf: Path) -> EngineRun:
+    def run(self, elf: Path, bench: Benchmark) -> EngineRun:
         n = read_iters(elf)
         return EngineRun(n * 1e-4, 0, 1000 + 50 * n)
 
@@ -190,7 +205,7 @@ class _ScriptedProcess(_ScriptedReference):
     includes_startup = True
     scale = 10
 
-    def run(self, elf: Path) -> EngineRun:
+    def run(self, elf: Path, bench: Benchmark) -> EngineRun:
         return EngineRun(0.5 + read_iters(elf) * 1e-6, 0, None)
 
 
@@ -217,9 +232,200 @@ def test_runner_reports_a_failing_engine(built: None, tmp_path: Path) -> None:
     from benchmarks.run import measure
 
     class Failing(_ScriptedReference):
-        def run(self, elf: Path) -> EngineRun:
+        def run(self, elf: Path, bench: Benchmark) -> EngineRun:
             return EngineRun(0.1, 3, 10, "boom")
 
     (row,) = measure(BY_NAME["rvc"], [Failing()], "quick", 1, tmp_path)
     assert not row.ok
     assert "exit code 3" in row.note
+
+
+def test_runner_skips_engines_for_other_benchmarks(built: None, tmp_path: Path) -> None:
+    """An engine limited to some benchmarks gets no row for the others."""
+    from benchmarks.run import measure
+
+    class OnlyIntloop(_ScriptedReference):
+        name = "only-intloop"
+        benchmarks = frozenset({"intloop"})
+
+    rows = measure(BY_NAME["crc32"], [_ScriptedReference(), OnlyIntloop()], "quick", 1, tmp_path)
+    assert [r.engine for r in rows] == [REFERENCE_ENGINE]
+    rows = measure(BY_NAME["intloop"], [_ScriptedReference(), OnlyIntloop()], "quick", 1, tmp_path)
+    assert [r.engine for r in rows] == [REFERENCE_ENGINE, "only-intloop"]
+
+
+# ---- the VS-guest builds under hvsim's hypervisor --------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_vs_build_passes_under_its_scenario(name: str, built: None, tmp_path: Path) -> None:
+    bench = BY_NAME[name]
+    assert bench.scenario.exists()
+    elf = patched_elf(bench.program("vs"), 1, tmp_path)
+    run = run_scenario(bench.scenario, kernel=elf)
+    assert run.passed, run.output()
+    assert f"{name}: 1 iterations ok" in run.output()
+    # the same kernel as the bare build: one more iteration adds the same work on both
+    bare_one, _ = _run(patched_elf(bench.elf, 1, tmp_path))
+    bare_two, _ = _run(patched_elf(bench.elf, 2, tmp_path))
+    vs_two = run_scenario(bench.scenario, kernel=patched_elf(bench.program("vs"), 2, tmp_path))
+    if name != "sort":  # sort draws a fresh array per iteration
+        assert vs_two.instructions - run.instructions == bare_two.retired - bare_one.retired
+
+
+def _exit_guest(name: str, iters: int, tmp_path: Path) -> ScenarioRun:
+    elf = patched_elf(VARIANTS["vs"](name), iters, tmp_path)
+    return run_scenario(CONFIGS / f"bench-{name}.toml", kernel=elf)
+
+
+@pytest.mark.parametrize(
+    ("name", "loop_exit"),
+    [("sbi_null", "sbi.base.get_spec_version"), ("mmio_read", "mmio.bench_regs.read")],
+)
+def test_exit_guests_exit_once_per_iteration(
+    name: str, loop_exit: str, built: None, tmp_path: Path
+) -> None:
+    counts = {}
+    for iters in (10, 30):
+        run = _exit_guest(name, iters, tmp_path)
+        assert run.passed, run.output()
+        counts[iters] = run.exit_counts[loop_exit]
+    assert counts[30] - counts[10] == 20  # one exit per iteration, nothing batched away
+
+
+def test_mmio_guest_fails_on_the_wrong_device_value(built: None, tmp_path: Path) -> None:
+    text = (CONFIGS / "bench-mmio_read.toml").read_text()
+    assert "0x6d6d696f72656164" in text
+    broken = tmp_path / "bench-mmio_read.toml"
+    broken.write_text(text.replace("0x6d6d696f72656164", "0x6d6d696f72656165"))
+    kernel = VARIANTS["vs"]("mmio_read")
+    run = run_scenario(broken, kernel=patched_elf(kernel, 5, tmp_path))
+    assert not run.passed
+    assert "FAIL" in run.output()
+
+
+def test_touch_guest_in_a_large_vm(built: None, tmp_path: Path) -> None:
+    run = run_scenario(CONFIGS / "bench-memory.toml", vms=1)
+    assert run.passed, run.output()
+    assert run.vm_states == {"vm00": "shutdown"}
+
+
+def test_scenario_shapes() -> None:
+    scaling = prepare(CONFIGS / "bench-scaling.toml")
+    assert scaling.host.pcpus == 2 and len(scaling.vms) == 8
+    assert {vm.vcpus for vm in scaling.vms} == {1}
+    assert len({vm.kernel for vm in scaling.vms}) == 1  # the same benchmark in every VM
+    memory = prepare(CONFIGS / "bench-memory.toml")
+    assert len(memory.vms) == 32 and {vm.memory for vm in memory.vms} == {256 << 20}
+    one = prepare(CONFIGS / "bench-scaling.toml", vms=1, batch_insns=1234)
+    assert len(one.vms) == 1 and one.vms[0] == scaling.vms[0]
+    assert one.host == dataclasses.replace(scaling.host, batch_insns=1234)
+
+
+def test_latency_guest_reports_both_series(built: None, tmp_path: Path) -> None:
+    from benchmarks.batch import LATENCY_SCENARIO, parse_latency
+
+    kernel = VARIANTS["vs"]("latency")
+    run = run_scenario(LATENCY_SCENARIO, kernel=patched_elf(kernel, 5, tmp_path))
+    assert run.passed, run.output()
+    lat = parse_latency(run.console, prepare(LATENCY_SCENARIO).host.timebase_hz)
+    assert lat["timer"].n == lat["ipi"].n == 5
+    assert 0 <= lat["timer"].min_us <= lat["timer"].max_us  # never early
+    assert lat["ipi"].min_us <= lat["ipi"].mean_us <= lat["ipi"].max_us
+    assert run.exit_counts["sbi.ipi.send_ipi"] == 5
+
+
+def test_parse_latency_converts_time_units() -> None:
+    from benchmarks.batch import parse_latency
+
+    lines = ["[x] latency: ipi n=3 min=-200 mean=100 max=400", "noise"]
+    lat = parse_latency(lines, 100_000_000)  # 10 ns per unit
+    assert lat["ipi"].n == 3
+    assert lat["ipi"].min_us == pytest.approx(-2.0)
+    assert lat["ipi"].max_us == pytest.approx(4.0)
+
+
+def test_memory_child_reports_a_peak_rss(built: None) -> None:
+    from benchmarks.memory import run_child
+
+    child = run_child(CONFIGS / "bench-memory.toml", 1)
+    assert child.exit_code == 0
+    assert 10 < child.peak_rss_mib < 1024
+
+
+# ---- the peer loop and the peer engines ------------------------------------------------
+
+M32 = (1 << 32) - 1
+M64 = (1 << 64) - 1
+
+
+@given(st.integers(0, 300), st.integers(0, M32), st.integers(0, M32), st.integers(0, M64))
+def test_intloop_low_bits_do_not_depend_on_register_width(
+    iters: int, w0: int, w1: int, acc: int
+) -> None:
+    """The peer loop's claim: RV64 (sign-extended lw, 64-bit ops) and RV32 agree on 32 bits."""
+
+    def sext32(v: int) -> int:
+        v &= M32
+        return (v | ~M32) & M64 if v >> 31 else v
+
+    x64, y64, a64 = sext32(w0), sext32(w1), acc
+    for _ in range(iters):
+        x = (x64 + y64) & M64
+        y = y64 ^ x
+        y = (y + (y << 7)) & M64
+        a64 = ((a64 - x) & M64) ^ (x & y)
+        x64, y64 = sext32(x), sext32(y)  # stored with sw, reloaded with lw
+    assert reference.intloop_model(iters, w0, w1, acc) == (a64 & M32, x64 & M32, y64 & M32)
+
+
+def test_peer_loop_source_is_the_compiled_loop(built: None) -> None:
+    """riscemu runs the marked source lines: the same instructions as the ELF's intloop."""
+    from benchmarks.peers import elf_symbols, peer_loop_lines
+    from hvsim.isa.disasm import disasm_raw
+
+    elf = BY_NAME["intloop"].elf
+    addr, size = elf_symbols(elf)["intloop"]
+    with elf.open("rb") as f:
+        text = ELFFile(f).get_section_by_name(".text")
+        code = text.data()[addr - text["sh_addr"] : addr - text["sh_addr"] + size]
+    words = [int.from_bytes(code[i : i + 4], "little") for i in range(0, size, 4)]
+    assert all(w & 3 == 3 for w in words), "compressed instruction in intloop"
+    compiled = [disasm_raw(w, aliases=False).split()[0] for w in words]
+    source = [line.split()[0] for line in peer_loop_lines() if not line.endswith(":")]
+    assert compiled == source
+    assert len(compiled) == 15  # 13 in the loop, then the result move and the return
+
+
+@pytest.mark.parametrize(
+    ("engine", "bench", "iters"),
+    [
+        ("unicorn", "mixed", 1),
+        ("unicorn", "intloop", 2),
+        ("riscemu", "intloop", 1),
+        ("riscv-emulator", "intloop", 2),
+        ("qemu-user", "crc32", 1),
+        ("hvsim-vs", "rvc", 1),
+    ],
+)
+def test_engine_runs_the_benchmark(
+    engine: str, bench: str, iters: int, built: None, tmp_path: Path
+) -> None:
+    eng = ENGINES[engine]()
+    if (why := eng.available()) is not None:
+        pytest.skip(why)
+    program = BY_NAME[bench].program(eng.variant)
+    if not program.exists():
+        pytest.skip(f"no {eng.variant} build")
+    result = eng.run(patched_elf(program, iters, tmp_path), BY_NAME[bench])
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.output
+
+
+def test_python_peers_reject_a_wrong_result() -> None:
+    from benchmarks.peers import check_intloop
+
+    want = reference.intloop_model(1000, *reference.intloop_words())[0]
+    assert check_intloop(1000, want)[0] == 0
+    assert check_intloop(1000, want ^ 1)[0] == 1
+    assert check_intloop(1000, want | (5 << 32))[0] == 0  # only the low 32 bits count

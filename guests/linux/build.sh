@@ -60,7 +60,7 @@ for v in "${variants[@]}"; do
     fi
     echo "linux: building variant $v in $out"
     mkdir -p "$out/rootfs"
-    ${cross}gcc -Os -static -nostdlib -ffreestanding -fno-pic -fno-stack-protector \
+    ${cross}gcc -Os -static -nostdlib -ffreestanding -fno-builtin -fno-pic -fno-stack-protector \
         -march=rv64imac_zicsr -mabi=lp64 -Wl,--build-id=none \
         -o "$out/rootfs/init" "$here/start.S" "$here/${INIT[$v]}"
     cat > "$out/initramfs.list" <<LIST

@@ -62,6 +62,24 @@ static inline const char *env_get(long *sp, const char *name, const char *fallba
     return fallback;
 }
 
+/* GCC may turn copies and fills into calls even without a libc: provide them. */
+void *memcpy(void *dst, const void *src, unsigned long n)
+{
+    char *d = dst;
+    const char *s = src;
+    while (n--)
+        *d++ = *s++;
+    return dst;
+}
+
+void *memset(void *dst, int c, unsigned long n)
+{
+    char *d = dst;
+    while (n--)
+        *d++ = (char)c;
+    return dst;
+}
+
 static inline void power_off(void)
 {
     syscall6(SYS_sync, 0, 0, 0, 0, 0, 0);

@@ -81,7 +81,10 @@ class RunProgress:
 
     def describe(self, sim_ps: int, insns: int, wall: float) -> str:
         mips = insns / wall / 1e6 if wall > 0 else 0.0
-        return f"simulated {format_time(sim_ps)}, {insns:,} instructions ({mips:.2f} MIPS)"
+        return (
+            f"simulated {format_time(sim_ps)}, {insns:,} instructions, "
+            f"wall {wall:.0f} s ({mips:.2f} MIPS)"
+        )
 
     # ---- the thread -----------------------------------------------------------------------------
     def __enter__(self) -> RunProgress:
@@ -107,7 +110,7 @@ class RunProgress:
 
     def _run_rich(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
         console = Console(file=self.stream)
         progress = Progress(
@@ -115,7 +118,6 @@ class RunProgress:
             TextColumn("hvsim"),
             BarColumn(),
             TextColumn("{task.description}"),
-            TimeElapsedColumn(),
             console=console,
             transient=True,
             auto_refresh=False,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections import defaultdict
+from json.encoder import encode_basestring_ascii as _string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,10 +46,14 @@ def _us(ns: int) -> float | int:
     return whole if frac == 0 else ns / 1000
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
 def _complete(
     name: str, cat: str, pid: int, tid: int, start_ps: int, end_ps: int, args: dict[str, Any]
-) -> tuple[tuple[int, int, int, int], dict[str, Any]]:
-    """An "X" event with its sort key (pid, tid, start, -duration: parents before children)."""
+) -> tuple[tuple[int, int, int, int], str]:
+    """An "X" event as a JSON line, with its sort key (pid, tid, start, -duration)."""
     start, end = start_ps // PS_PER_NS, end_ps // PS_PER_NS
     event = {
         "name": name,
@@ -60,7 +65,36 @@ def _complete(
         "dur": _us(end - start),
         "args": args,
     }
-    return (pid, tid, start, start - end), event
+    return (pid, tid, start, start - end), _dumps(event)
+
+
+def _exit_lines(host: Host, pids: dict[str, int]) -> list[tuple[tuple[int, int, int, int], str]]:
+    """The exit slices, formatted directly (there can be millions; json.dumps per event is
+    the slow part of writing a trace).  Strings go through the JSON string encoder."""
+    names: dict[tuple[str, str], str] = {}
+    causes: dict[int, str] = {}
+    out = []
+    for r in host.stats.exits:
+        pid = pids[r.vm]
+        tid = pid * TID_STRIDE + r.vcpu
+        start = r.time_ps // PS_PER_NS
+        dur = (r.time_ps + r.handling_ps) // PS_PER_NS - start
+        name = names.get((r.kind, r.detail))
+        if name is None:
+            name = names[r.kind, r.detail] = _string(event_name(r.kind, r.detail))
+        cause = causes.get(r.cause)
+        if cause is None:
+            cause = causes[r.cause] = f'"scause":"{r.cause:#x}","cause":' + _string(
+                cause_name(r.cause)
+            )
+        line = (
+            f'{{"name":{name},"cat":"exit","ph":"X","pid":{pid},"tid":{tid},'
+            f'"ts":{_us(start)!r},"dur":{_us(dur)!r},"args":{{{cause},'
+            f'"sepc":"{r.sepc:#x}","stval":"{r.stval:#x}","htval":"{r.htval:#x}",'
+            f'"htinst":"{r.htinst:#x}","handling_ps":{r.handling_ps}}}}}'
+        )
+        out.append(((pid, tid, start, -dur), line))
+    return out
 
 
 def _meta(kind: str, pid: int, tid: int | None, args: dict[str, Any]) -> dict[str, Any]:
@@ -112,8 +146,8 @@ def _slice_ends(host: Host) -> list[tuple[SliceRecord, int]]:
     return out
 
 
-def trace_events(host: Host) -> list[dict[str, Any]]:
-    """Every trace event of a finished run, in file order."""
+def trace_lines(host: Host) -> list[str]:
+    """Every trace event of a finished run as one JSON object per line, in file order."""
     stats = host.stats
     pids = {vm.name: vm_pid(vm.index) for vm in host.vms}
     meta = [
@@ -132,8 +166,9 @@ def trace_events(host: Host) -> list[dict[str, Any]]:
             tid = thread_id(pid, vcpu.index)
             meta.append(_meta("thread_name", pid, tid, {"name": f"vcpu{vcpu.index}"}))
             meta.append(_meta("thread_sort_index", pid, tid, {"sort_index": vcpu.index}))
+    lines = [_dumps(e) for e in meta]
 
-    slices = []
+    slices = _exit_lines(host, pids)
     for s, end_ps in _slice_ends(host):
         pid = pids[s.vm]
         args = {"pcpu": s.pcpu, "instructions": s.instructions}
@@ -145,32 +180,10 @@ def trace_events(host: Host) -> list[dict[str, Any]]:
         slices.append(
             _complete(f"{s.vm}.vcpu{s.vcpu}", "pcpu", HOST_PID, tid, s.start_ps, end_ps, args)
         )
-    for r in stats.exits:
-        pid = pids[r.vm]
-        args = {
-            "scause": hex(r.cause),
-            "cause": cause_name(r.cause),
-            "sepc": hex(r.sepc),
-            "stval": hex(r.stval),
-            "htval": hex(r.htval),
-            "htinst": hex(r.htinst),
-            "handling_ps": r.handling_ps,
-        }
-        slices.append(
-            _complete(
-                event_name(r.kind, r.detail),
-                "exit",
-                pid,
-                thread_id(pid, r.vcpu),
-                r.time_ps,
-                r.time_ps + r.handling_ps,
-                args,
-            )
-        )
-    slices.sort(key=lambda item: item[0])
-    events = meta + [event for _, event in slices]
+    slices.sort(key=lambda item: item[0])  # keys are unique per thread except for 0-length
+    lines += [line for _, line in slices]
 
-    instants = []
+    instants: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
     for w in stats.wakeups:
         pid = pids[w.vm]
         ns = w.run_ps // PS_PER_NS
@@ -202,46 +215,33 @@ def trace_events(host: Host) -> list[dict[str, Any]]:
         }
         instants.append(((ns, pid, -1), event))
     instants.sort(key=lambda item: item[0])
-    events += [event for _, event in instants]
+    lines += [_dumps(event) for _, event in instants]
 
-    last = None
+    counters: list[tuple[int, dict[str, Any]]] = []
     for r in stats.runqueue:
         ns = r.time_ps // PS_PER_NS
-        event = {
-            "name": "run queue",
-            "ph": "C",
-            "pid": HOST_PID,
-            "ts": _us(ns),
-            "args": {"waiting": r.length},
-        }
-        if last is not None and last["ts"] == event["ts"]:
-            events[-1] = event  # several changes within one ns: the last one holds
+        event = {"name": "run queue", "ph": "C", "pid": HOST_PID, "ts": _us(ns)}
+        event["args"] = {"waiting": r.length}
+        if counters and counters[-1][0] == ns:
+            counters[-1] = (ns, event)  # several changes within one ns: the last one holds
         else:
-            events.append(event)
-        last = event
-    return events
+            counters.append((ns, event))
+    lines += [_dumps(event) for _, event in counters]
+    return lines
 
 
-def trace_document(host: Host) -> dict[str, Any]:
+def other_data(host: Host) -> dict[str, str]:
     return {
-        "traceEvents": trace_events(host),
-        "otherData": {
-            "hvsim_version": __version__,
-            "seed": str(host.config.seed),
-            "elapsed_ps": str(run_elapsed_ps(host)),
-        },
+        "hvsim_version": __version__,
+        "seed": str(host.config.seed),
+        "elapsed_ps": str(run_elapsed_ps(host)),
     }
 
 
 def write_trace(host: Host, path: Path) -> None:
     """Write ``trace.json``: one event per line, compact separators, no NaN."""
-    doc = trace_document(host)
-
-    def dumps(value: Any) -> str:
-        return json.dumps(value, separators=(",", ":"), allow_nan=False)
-
-    lines = ['{"traceEvents":[']
-    events = doc["traceEvents"]
-    lines += [dumps(e) + ("," if i < len(events) - 1 else "") for i, e in enumerate(events)]
-    lines.append('],"otherData":' + dumps(doc["otherData"]) + "}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = trace_lines(host)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write('{"traceEvents":[\n')
+        f.write(",\n".join(lines))
+        f.write('\n],"otherData":' + _dumps(other_data(host)) + "}\n")

@@ -133,3 +133,28 @@ def test_timestamps_keep_nanoseconds() -> None:
     assert isinstance(trace._us(5_000), int)
     for value in (1, 999, 123_456_789, 10**15 + 1):
         assert ns(trace._us(value)) == value
+
+
+def test_fast_exit_lines_are_the_json_of_the_event() -> None:
+    """Exit slices are formatted by hand for speed: they must equal what json.dumps gives."""
+    from types import SimpleNamespace
+
+    from hvsim.stats.recorder import ExitRecord
+
+    records = [
+        ExitRecord(1_234_567, "vm", 2, 0x8000000000000005, "interrupt", "5", 0, 0, 0, 0, 0),
+        ExitRecord(9_000_001, "vm", 0, 2, "redirect", 'we"ird\\é', 2**64 - 2, 1, 2, 3, 777),
+    ]
+    host = SimpleNamespace(stats=SimpleNamespace(exits=records))
+    lines = trace._exit_lines(host, {"vm": 7})
+    for (key, line), r in zip(lines, records, strict=True):
+        event = json.loads(line)
+        start = r.time_ps // 1000
+        end = (r.time_ps + r.handling_ps) // 1000
+        assert key == (7, 7 * trace.TID_STRIDE + r.vcpu, start, start - end)
+        assert event["name"] == (f"{r.kind}.{r.detail}")
+        assert event["pid"] == 7 and event["tid"] == 7 * trace.TID_STRIDE + r.vcpu
+        assert ns(event["ts"]) == start and ns(event["dur"]) == end - start
+        assert int(event["args"]["sepc"], 16) == r.sepc
+        assert int(event["args"]["scause"], 16) == r.cause
+        assert event["args"]["handling_ps"] == r.handling_ps
