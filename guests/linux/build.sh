@@ -37,6 +37,8 @@ fi
 tarball=$(ls /usr/src/linux-source-6.1*.tar.xz | head -n1)
 src="$cache/src"
 mkdir -p "$cache"
+exec 9>"$cache/.build.lock"  # concurrent builds (e.g. parallel test workers) take turns
+flock 9
 if [[ ! -f "$src/.extracted" || "$(cat "$src/.extracted")" != "$tarball" ]]; then
     echo "linux: extracting $tarball"
     rm -rf "$src"

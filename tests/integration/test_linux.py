@@ -8,13 +8,10 @@ The kernels come from ``guests/linux/build.sh`` (cached in ``$HVSIM_LINUX_CACHE`
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import os
 import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from hvsim.config.loader import load_scenario
 from hvsim.hv.host import Host
@@ -24,14 +21,11 @@ CACHE = Path(os.environ.get("HVSIM_LINUX_CACHE", "~/.cache/hvsim/linux")).expand
 
 
 def build_kernels(*variants: str) -> None:
-    """Run the cached build under a lock (pytest-xdist workers share the cache)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / ".build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = subprocess.run(
-            [str(ROOT / "guests/linux/build.sh"), *variants],
-            capture_output=True, text=True, check=False,
-        )
+    """Run the cached build (build.sh serialises concurrent builds with a lock file)."""
+    done = subprocess.run(
+        [str(ROOT / "guests/linux/build.sh"), *variants],
+        capture_output=True, text=True, check=False,
+    )
     assert done.returncode == 0, f"guests/linux/build.sh failed:\n{done.stdout}\n{done.stderr}"
 
 
