@@ -4,8 +4,9 @@ Each guest in ``guests/bench/`` checks its own result.  Where that needs a preco
 (``mixed``, ``crc32``, ``rvc``, ``intloop``), the value comes from the models here, written
 independently of the C/assembly sources from their specification in the guests' header
 comments, and copied into the guest source as a ``#define``.  The Python peer engines check
-their ``intloop`` result with :func:`intloop_model` directly.  ``python benchmarks/reference.py`` prints
-them; ``tests/test_benchmarks_smoke.py`` checks the sources still carry these values.
+their ``intloop`` result with :func:`intloop_model` directly.  ``python
+benchmarks/reference.py`` prints the constants; ``tests/test_benchmarks_smoke.py`` checks the
+sources still carry these values.
 """
 
 from __future__ import annotations

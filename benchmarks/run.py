@@ -1,20 +1,25 @@
-"""Run hvsim's compute benchmarks on every available engine and print a table.
+"""Run hvsim's benchmarks on every available engine and print the tables.
 
 usage: python benchmarks/run.py [--quick] [--repeat N] [--bench NAME ...] [--engine NAME ...]
-                                [--json PATH] [--no-build]
+                                [--section NAME ...] [--json PATH] [--no-build]
 
-Builds the guests (``make -C guests bench``, incremental), then, for each benchmark and
-engine (:mod:`benchmarks.engines`, the reference engine hvsim-bare first): one warm-up run of
-a zero-iteration copy of the ELF, then ``--repeat`` timed runs; medians are reported.
+Builds the guests (``make -C guests bench`` and the Linux-user variant, incremental), then
+runs the sections (all by default):
 
-* Instructions: counted by hvsim.  An engine that cannot count (QEMU) gets hvsim's
-  per-iteration count times the iterations it ran (shown with a ``~``).
-* Engines with a ``scale`` run that many times more iterations than hvsim, so their kernel
-  time stands far above their start-up time.
-* Engines that time a whole process have the median time of zero-iteration runs subtracted
-  ("start-up s"), so the MIPS and the ratio to hvsim compare kernels, not start-up.
-* Wall time is what the issue tracks; CPU time is shown beside it because the machine is
-  shared and CPU time is less disturbed by other load.
+* ``compute``: for each benchmark and engine (:mod:`benchmarks.engines`, the reference engine
+  hvsim-bare first): one warm-up run of a zero-iteration copy of the engine's variant of the
+  ELF, then ``--repeat`` timed runs; medians are reported.  Instructions are counted by the
+  engine; one that cannot count gets hvsim-bare's per-iteration count times the iterations
+  it ran (shown with a ``~``).  Engines with a ``scale`` run that many times hvsim's
+  iterations; engines that time a whole process have the median time of zero-iteration runs
+  subtracted ("start-up s"), so the MIPS and the ratio to hvsim compare kernels.
+* ``exits``, ``scaling``, ``memory``, ``batch``: the hypervisor-level measurements of
+  :mod:`benchmarks.exits`, :mod:`benchmarks.scaling`, :mod:`benchmarks.memory` and
+  :mod:`benchmarks.batch`.
+
+A last table compares the results with the speed issue's targets.  Wall time is what the
+issue tracks; CPU time is shown beside it because the machine is shared and CPU time is less
+disturbed by other load (the load average is printed before and after).
 
 This is the runner script: the only place in the suite that prints.
 """

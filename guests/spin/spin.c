@@ -1,11 +1,15 @@
 /*
  * spin - a CPU-bound VS-mode guest for scheduling experiments: every hart of the VM loops
  * doing a fixed amount of arithmetic per iteration and reading the `time` CSR (no VM exit:
- * hcounteren lets the guest read it directly), until its run time is over.  The iteration
- * count of a hart is proportional to the pCPU time it got, so it shows a scheduler's share.
+ * hcounteren lets the guest read it directly) until a deadline or an iteration count.  The
+ * iteration count of a hart is proportional to the pCPU time it got: it shows a scheduler's
+ * share.
  *
  * Parameters (bootargs words `key=value`, see args.h):
- *    spin_us=N      run for N microseconds of guest time (default 10000; 0 = forever)
+ *    spin_us=N      spin until the guest's clock (the `time` CSR, which counts from the VM's
+ *                   start) reads N microseconds (default 10000; 0 = forever).  The VMs of a
+ *                   scenario start together, so they all stop at the same moment whenever
+ *                   they got their first slice, and their counts compare CPU shares directly
  *    iters=N        or stop after N iterations per hart (default 0 = no limit)
  *    harts=N        use N harts (default: all, found by starting harts until HSM says no)
  *    report_us=N    print each hart's progress every N microseconds (default 0 = never)
@@ -101,7 +105,7 @@ int main(unsigned long hartid, unsigned long fdt)
     mmio_addr = arg_ulong("mmio_addr", 0);
     CHECK(!mmio_every || mmio_addr, "mmio_every needs mmio_addr");
     CHECK(want >= 1 && want <= MAX_HARTS, "harts=%lu: expected 1..%d", want, MAX_HARTS);
-    end_time = spin_us ? rdtime() + us_to_ticks(spin_us) : 0;
+    end_time = us_to_ticks(spin_us); /* absolute: 0 = never */
 
     trap_set_interrupt(IRQ_S_SOFT, on_ipi);
     csr_set(sie, SIP_SSIP);

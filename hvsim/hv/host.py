@@ -134,7 +134,7 @@ class Host:
     def _host_ram_size(scenario: Scenario) -> int:
         total = 0
         for vm in scenario.vms:
-            total += -(-vm.memory // 0x200000) * 0x200000
+            total += -(-vm.memory // 0x200000) * 0x200000 + 0x200000  # plus alignment gap
             total += (vm.memory // 0x1000 // 512 + 16) * 0x1000  # G-stage tables, generous
         return -(-(total + (16 << 20)) // 0x200000) * 0x200000
 
@@ -277,6 +277,8 @@ def vcpu_process(host: Host, vcpu: Vcpu) -> Generator[Any, Any, None]:
                 if vcpu.interrupt_pending() or vcpu.power is not Power.STARTED:
                     vcpu.blocked = False
                     stats.count("wakeups")
+                    if vcpu.kicked_ps is None:  # its own Sstc deadline woke it: nobody kicked
+                        vcpu.kicked_ps = env.now
             else:
                 yield wake
                 vcpu.apply_posted()

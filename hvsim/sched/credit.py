@@ -2,9 +2,13 @@
 
 Accounting period and slice
     Simulated time is cut into accounting periods of ``period_us`` (scheduler option; default
-    ten slices, ``10 * slice_us``).  A vCPU runs for at most ``slice_us`` before the policy is
-    asked again.  Xen uses a 30 ms period and 30 ms slices (credit1 defaults); the shorter
-    default here lets short simulations resolve the shares.
+    ten slices, ``10 * slice_us``).  A slice lasts until the vCPU would no longer rank first
+    against the best vCPU waiting for its pCPU (the run time after which that one's credit per
+    unit of weight would be the higher), plus ``slice_us / 4`` of hysteresis, within
+    ``[slice_us / 4, slice_us]``; with nobody waiting, ``slice_us``.  That is how Xen's credit2
+    sizes its slices; credit1's fixed 30 ms slices and 30 ms period would need much longer
+    simulations to resolve the shares.  Over any run the CPU time of CPU-bound vCPUs is within
+    about ``slice_us / 4`` of their weighted share.
 
 Credits
     Running burns credit one for one (the run time the host records for the vCPU: its slices,
@@ -21,7 +25,8 @@ Order
     BOOST (a vCPU woken from WFI, or new, that is not in debt: latency-sensitive, as Xen's
     boost), then UNDER (balance >= 0), then OVER (in debt).  Within a class the vCPU with the
     larger balance per unit of weight goes first (the longest waiter on ties), so CPU-bound
-    vCPUs of one class track their weights slice by slice instead of only period by period.
+    vCPUs track their weights slice by slice instead of only period by period (credit per unit
+    of weight has the sign of the credit, so this order agrees with UNDER before OVER).
     At a slice end the running vCPU keeps its pCPU unless an eligible waiter ranks at least as
     high.  BOOST lasts until the vCPU is charged (its first slice end or release; Xen drops it
     at the next tick).  The policy is work-conserving: OVER vCPUs run when nobody else waits.
@@ -37,7 +42,7 @@ Caps
 Simplifications: one global run queue (no per-pCPU queues, no load balancer, no migration
 cost); accounting happens exactly at period boundaries and at every scheduling decision instead
 of on 10 ms ticks; no mid-slice preemption (a BOOST wake-up waits for the running slice to end,
-at most ``slice_us``).
+at most ``slice_us``).  Options: ``period_us``, ``boost`` (default true).
 """
 
 from __future__ import annotations
@@ -57,7 +62,6 @@ if TYPE_CHECKING:
     from hvsim.hv.vm import VM
 
 BOOST, UNDER, OVER = 0, 1, 2
-CLASS_NAMES = {BOOST: "boost", UNDER: "under", OVER: "over"}
 
 
 @register_scheduler
@@ -178,12 +182,33 @@ class CreditScheduler(RankedScheduler):
 
     def slice_ps(self, vcpu: Vcpu) -> int:
         self.account()
-        if vcpu.vm.config.cap <= 0:
-            return self.slice
-        self.settle_vm(vcpu.vm)  # its world switch in and its siblings' run time count too
-        left = self.budget_left(vcpu.vm) or 0
-        sharing = sum(1 for v in self.running if v.vm is vcpu.vm)
-        return max(0, min(self.slice, left // max(1, sharing)))
+        self.settle_vm(vcpu.vm)  # its world switch in (and its siblings' run time) count too
+        length = self.slice
+        horizon = self.horizon(vcpu)
+        if horizon is not None:  # run until the best rival would rank first, give or take
+            length = max(self.slice // 4, min(self.slice, horizon + self.slice // 4))
+        left = self.budget_left(vcpu.vm)
+        if left is not None:
+            sharing = sum(1 for v in self.running if v.vm is vcpu.vm)
+            length = max(0, min(length, left // max(1, sharing)))
+        return length
+
+    def horizon(self, vcpu: Vcpu) -> int | None:
+        """Run time after which the best eligible waiter for the vCPU's pCPU would rank at
+        least as high as the vCPU (None: nobody waits for that pCPU)."""
+        pcpu = self.running.get(vcpu)
+        rival = self.best_waiter(pcpu) if pcpu is not None else None
+        if rival is None:
+            return None
+        mine = max(self.priority_class(vcpu), UNDER)  # its BOOST ends when it is charged
+        theirs = self.priority_class(rival.vcpu)
+        balance = self.credit.get(vcpu, 0)
+        if theirs < mine:
+            return 0
+        if theirs > mine:  # UNDER against OVER: until it is in debt
+            return max(0, balance + 1)
+        target = self.credit.get(rival.vcpu, 0) / self.vcpu_weight(rival.vcpu)
+        return max(0, int(balance - target * self.vcpu_weight(vcpu)))
 
     def dispatch(self) -> None:
         super().dispatch()

@@ -2,10 +2,11 @@
 
 Virtual runtime
     Each vCPU accumulates ``vruntime += run_ps * 256 / weight`` for the time it runs (its slices
-    as the host records them); ``VmConfig.weight`` applies to every vCPU of the VM, as a nice
-    value applies to each vCPU thread under KVM (a VM with more runnable vCPUs gets more).  The
-    pCPU always goes to the waiting vCPU with the least virtual runtime, so over time CPU-bound
-    vCPUs receive pCPU time in proportion to their weights.
+    as the host records them).  ``VmConfig.weight`` belongs to the VM, as the CPU weight of the
+    cgroup libvirt puts each KVM guest in: a vCPU's weight is its VM's weight divided among the
+    VM's runnable vCPUs (group scheduling flattened to one level).  The pCPU always goes to the
+    waiting vCPU with the least virtual runtime, so over time CPU-bound VMs receive pCPU time
+    in proportion to their weights, however many vCPUs they have.
 
 Placement
     ``min_vruntime`` follows the smallest virtual runtime among the runnable vCPUs and never
@@ -23,12 +24,15 @@ Slices
     waiter allowed there has a smaller virtual runtime.
 
 Options: ``min_granularity_us``.  Simplifications: one global queue instead of per-CPU run
-queues with load balancing, no group scheduling (weights are per vCPU), no wake-up preemption
-(a woken vCPU waits for the running slice to end, at most ``slice_us``).
+queues with load balancing, a VM's weight split evenly among its runnable vCPUs instead of a
+hierarchy of run queues, no wake-up preemption (a woken vCPU waits for the running slice to end,
+at most ``slice_us``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from hvsim.sched.base import register_scheduler
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
     from hvsim.config.model import SchedulerConfig
     from hvsim.hv.host import Host, Pcpu
     from hvsim.hv.vcpu import Vcpu
+    from hvsim.hv.vm import VM
 
 NICE_0_WEIGHT = 256  # the default VmConfig.weight: one ps of runtime is one ps of vruntime
 SCALE = 1 << 16  # vruntime is kept in ps * SCALE (integer arithmetic, negligible rounding)
@@ -61,9 +66,14 @@ class FairScheduler(RankedScheduler):
         self.vruntime: dict[Vcpu, int] = {}
         self.min_vruntime = 0
 
-    @staticmethod
-    def weight(vcpu: Vcpu) -> int:
-        return max(1, vcpu.vm.config.weight)
+    def runnable_per_vm(self) -> Counter[VM]:
+        return Counter(v.vm for v in self.runnable_vcpus())
+
+    def weight(self, vcpu: Vcpu, per_vm: Counter[VM] | None = None) -> Fraction:
+        """The vCPU's share of its VM's weight (split among the VM's runnable vCPUs)."""
+        if per_vm is None:
+            per_vm = self.runnable_per_vm()
+        return Fraction(max(1, vcpu.vm.config.weight), max(1, per_vm[vcpu.vm]))
 
     def update_min_vruntime(self) -> None:
         candidates = [self.vruntime.get(v, self.min_vruntime) for v in self.runnable_vcpus()]
@@ -78,7 +88,7 @@ class FairScheduler(RankedScheduler):
         return self.rank(waiting) < self.rank(running)
 
     def charge(self, vcpu: Vcpu, ps: int) -> None:
-        self.vruntime[vcpu] = self.rank(vcpu) + ps * SCALE * NICE_0_WEIGHT // self.weight(vcpu)
+        self.vruntime[vcpu] = self.rank(vcpu) + int(ps * SCALE * NICE_0_WEIGHT / self.weight(vcpu))
 
     def on_enqueue(self, vcpu: Vcpu, woken: bool) -> None:
         for running in list(self.running):  # min_vruntime as of now, not of their slice start
@@ -92,11 +102,11 @@ class FairScheduler(RankedScheduler):
 
     # ---- the Scheduler interface -----------------------------------------------------------------
     def slice_ps(self, vcpu: Vcpu) -> int:
-        runnable = self.runnable_vcpus()
-        if len(runnable) <= self.pcpu_count:
+        per_vm = self.runnable_per_vm()
+        if sum(per_vm.values()) <= self.pcpu_count:
             return self.latency
-        total = sum(self.weight(v) for v in runnable)
-        ideal = self.latency * self.pcpu_count * self.weight(vcpu) // total
+        total = sum(max(1, vm.config.weight) for vm in per_vm)  # the VMs' weights, all of them
+        ideal = int(self.latency * self.pcpu_count * self.weight(vcpu, per_vm) / total)
         return max(self.min_granularity, min(self.latency, ideal))
 
     def release(self, vcpu: Vcpu, pcpu: Pcpu) -> None:

@@ -33,6 +33,18 @@ def test_weights_give_proportional_cpu_time(wa, wb):
 
 
 @guests
+@pytest.mark.parametrize("pcpus", [1, 2])
+def test_weight_belongs_to_the_vm_not_to_each_vcpu(pcpus):
+    """Equal weights, one VM with three vCPUs and one with one: the VMs share equally."""
+    run = run_policy(
+        "credit", [hog("wide", vcpus=3), hog("narrow")], until_ms=30, pcpus=pcpus, period_us=1000
+    )
+    start = max(min(s.start_ps for s in run.vm_slices("wide", i)) for i in range(3))
+    got = run.run_between(start, run.until_ps)
+    assert ratio(got["wide"], got["narrow"]) == pytest.approx(1.0, rel=0.05), got
+
+
+@guests
 def test_cap_holds_even_with_idle_pcpus():
     period = 1000 * US
     run = run_policy(

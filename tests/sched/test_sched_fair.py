@@ -17,6 +17,15 @@ def test_weights_give_proportional_cpu_time(wa, wb):
     assert ratio(got["a"], got["b"]) == pytest.approx(wa / wb, rel=0.05), got
 
 
+@pytest.mark.parametrize("pcpus", [1, 2])
+def test_weight_belongs_to_the_vm_not_to_each_vcpu(pcpus):
+    """Equal weights, one VM with three vCPUs and one with one: the VMs share equally."""
+    run = run_policy("fair", [hog("wide", vcpus=3), hog("narrow")], until_ms=30, pcpus=pcpus)
+    start = max(min(s.start_ps for s in run.vm_slices("wide", i)) for i in range(3))
+    got = run.run_between(start, run.until_ps)
+    assert ratio(got["wide"], got["narrow"]) == pytest.approx(1.0, rel=0.05), got
+
+
 def test_equal_weights_share_equally_between_three():
     run = run_policy("fair", [hog("a"), hog("b"), hog("c")], until_ms=30, pcpus=2)
     got = run.run_ps()

@@ -119,3 +119,12 @@ def devices_run(project_guests: Path, tmp_path_factory: pytest.TempPathFactory) 
         )
         vms.append(dataclasses.replace(vm, devices=devices))
     return finished(dataclasses.replace(scenario, vms=tuple(vms)), tmp / "out")
+
+
+@pytest.fixture(scope="session")
+def cut_run(
+    build_exitloop: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> Finished:
+    """The exit-storm guest stopped by the simulated-time limit in the middle of a slice."""
+    scenario = exitloop_scenario(build_exitloop(EXITLOOP_ITERATIONS))
+    return finished(scenario, tmp_path_factory.mktemp("cut-run"), until_ps=50_000_000)

@@ -30,7 +30,7 @@ def ns(us: float | int) -> int:
     return round(us * 1000)
 
 
-@pytest.fixture(params=["multi_vm", "exitloop_run"])
+@pytest.fixture(params=["multi_vm", "exitloop_run", "cut_run"])
 def run(request: pytest.FixtureRequest) -> Finished:
     return request.getfixturevalue(request.param)
 
@@ -158,3 +158,13 @@ def test_fast_exit_lines_are_the_json_of_the_event() -> None:
         assert int(event["args"]["sepc"], 16) == r.sepc
         assert int(event["args"]["scause"], 16) == r.cause
         assert event["args"]["handling_ps"] == r.handling_ps
+
+
+def test_cut_run_is_exported(cut_run: Finished) -> None:
+    """A run stopped at --until still writes consistent files (its open slice is closed)."""
+    assert cut_run.outcome == "time-limit"
+    doc = json.loads((cut_run.outdir / "stats.json").read_text())
+    assert doc["outcome"] == "time-limit"
+    assert doc["vms"]["loop"]["state"] == "running"
+    assert len(cut_run.host.stats.slices) == 1
+    assert 0 < doc["counters"]["loop.exits"]["value"] < 25 * 4
