@@ -32,8 +32,8 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
 fi
 
-echo "setup: installing hvsim (editable, with the dev extra)"
-python3 -m pip install -q -e ".[dev]"
+echo "setup: installing hvsim (editable, with the dev and analysis extras)"
+python3 -m pip install -q -e ".[dev,analysis]"
 
 echo "setup: building guests"
 make -s -C guests -j2

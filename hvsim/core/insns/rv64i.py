@@ -37,12 +37,12 @@ def addi(e: Emitter) -> None:
     elif e.imm == 0:
         e.set_rd(e.rs1)
     else:
-        e.set_rd(f"({e.rs1} + {e.imm & M}) & M")
+        e.set_rd(f"({e.rs1} + {e.imm}) & M")  # a small signed addend is cheaper than 2**64-k
 
 
 @semantics("addiw")
 def addiw(e: Emitter) -> None:
-    e.set_rd(f"(((({e.rs1} + {e.imm & M}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M")
+    e.set_rd(f"(((({e.rs1} + {e.imm}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M")
 
 
 @semantics("andi")
@@ -122,7 +122,7 @@ def jal(e: Emitter) -> None:
 @semantics("jalr")
 def jalr(e: Emitter) -> None:
     # The target is computed before rd is written: rd may equal rs1.
-    e.line(f"_t = ({e.rs1} + {e.imm & M}) & {M - 1}")
+    e.line(f"_t = ({e.rs1} + {e.imm}) & {M - 1}")
     e.set_rd(str(e.next))
     e.exit = "_t"
 
@@ -174,7 +174,7 @@ def address(e: Emitter) -> str:
     elif e.imm == 0:
         e.line(f"_a = {e.rs1}")
     else:
-        e.line(f"_a = ({e.rs1} + {e.imm & M}) & M")
+        e.line(f"_a = ({e.rs1} + {e.imm}) & M")
     return "_a"
 
 
