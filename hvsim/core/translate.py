@@ -142,8 +142,11 @@ def fetch_insns(
             target = (cur_va + insn.imm) & M64
             if target & ~0xFFF != page_va or target in seen:
                 break
-            cur_va = target
-            continue
+            if basic or not 0 < target - cur_va <= FORWARD_SKIP:
+                cur_va = target  # follow the jump
+                continue
+            # a short forward jump (the "then" side of an if/else): keep decoding in memory
+            # order so that the jump becomes structured code (see translate)
         cur_va = (cur_va + length) & M64
         if cur_va >= page_end or cur_va == 0:
             break
@@ -151,6 +154,8 @@ def fetch_insns(
 
 
 _BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu"}
+#: Forward jumps up to this many bytes are decoded through (structured as if/else).
+FORWARD_SKIP = 256
 
 
 def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
@@ -179,7 +184,10 @@ def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
         for i, _, e in emitters
     )
     side_exits = any(
-        e is not None and e.insn.name in _BRANCHES for i, _, e in emitters if i < count - 1
+        e is not None
+        and (e.insn.name in _BRANCHES or (e.insn.name == "jal" and insns[i + 1][0] != e.target))
+        for i, _, e in emitters
+        if i < count - 1
     )
     variable = loops or side_exits
 
@@ -209,33 +217,74 @@ def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
     if variable:
         src.append("        while True:")
     line_of: dict[int, int] = {}
-    for idx, lines, e in emitters:
-        for line in lines:
-            src.append(indent + line)
-            line_of[len(src)] = idx
-        last = idx == count - 1
-        if e is None:
-            continue
-        branch = e.insn.name in _BRANCHES
-        if branch and e.target == va and loops:
-            src.append(f"{indent}if {e.cond}:")
-            src += [indent + "    " + t for t in back_edge(idx + 1)]
-        elif branch and not last:
-            src.append(f"{indent}if {e.cond}:")
-            src += [
-                indent + f"    _t = {e.target}",
-                indent + f"    _c = {idx + 1}",
-                indent + "    break",
-            ]
-        if last and variable:
-            if e.insn.name == "jal" and e.target == va and loops:
-                src += [indent + t for t in back_edge(count)]
-            else:
-                if branch:
-                    exit_expr = e.next if e.target == va and loops else e.exit
+    index_of = {pc: i for i, (pc, _, _) in enumerate(insns)}
+
+    def forward(target: int | None, after: int, hi: int) -> int | None:
+        """The index of ``target`` if it lies strictly after ``after`` and within ``hi``."""
+        q = index_of.get(target) if target is not None else None
+        return q if q is not None and after + 1 < q <= hi and q < count else None
+
+    def emit_range(lo: int, hi: int, ind: str) -> None:
+        """Instructions [lo, hi) at indentation ``ind``; forward branches and jumps inside the
+        range become if/else (the skipped side subtracts what it did not execute from _n)."""
+        i = lo
+        while i < hi:
+            idx, lines, e = emitters[i]
+            for line in lines:
+                src.append(ind + line)
+                line_of[len(src)] = idx
+            if e is None:
+                i += 1
+                continue
+            name = e.insn.name
+            last = i == count - 1
+            if name in _BRANCHES and e.target == va and loops:
+                src.append(f"{ind}if {e.cond}:")
+                src.extend(ind + "    " + t for t in back_edge(i + 1))
+            elif name in _BRANCHES and (q := forward(e.target, i, hi)) is not None:
+                k = q - 1  # an if/else when the "then" side ends with a jump over the "else"
+                ke = emitters[k][2]
+                r = None
+                if k > i and ke is not None and ke.insn.name == "jal" and ke.insn.rd == 0:
+                    r = forward(ke.target, k, hi)
+                src.append(f"{ind}if {e.cond}:")
+                src.append(f"{ind}    _n -= {k - i if r is not None else q - i - 1}")
+                if r is not None:
+                    emit_range(q, r, ind + "    ")
+                src.append(f"{ind}else:")
+                emit_range(i + 1, k if r is not None else q, ind + "    ")
+                if r is not None:
+                    src.append(f"{ind}    _n -= {r - q}")
+                i = r if r is not None else q
+                continue
+            elif name in _BRANCHES and not last:
+                src.extend(
+                    [
+                        f"{ind}if {e.cond}:",
+                        f"{ind}    _t = {e.target}",
+                        f"{ind}    _c = {idx + 1}",
+                        f"{ind}    break",
+                    ]
+                )
+            elif name == "jal" and not last and insns[i + 1][0] != e.target:
+                r = forward(e.target, i, hi)
+                if r is not None:
+                    src.append(f"{ind}_n -= {r - i - 1}")
+                    i = r
+                    continue
+                src.extend([f"{ind}_t = {e.target}", f"{ind}_c = {idx + 1}", f"{ind}break"])
+            if last and variable:
+                if name == "jal" and e.target == va and loops:
+                    src.extend(ind + t for t in back_edge(count))
                 else:
-                    exit_expr = e.exit if e.exit is not None else e.next
-                src += [f"{indent}_t = {exit_expr}", f"{indent}_c = {count}", f"{indent}break"]
+                    if name in _BRANCHES:
+                        exit_expr = e.next if e.target == va and loops else e.exit
+                    else:
+                        exit_expr = e.exit if e.exit is not None else e.next
+                    src.extend([f"{ind}_t = {exit_expr}", f"{ind}_c = {count}", f"{ind}break"])
+            i += 1
+
+    emit_range(0, count, indent)
     if variable and (emitters[-1][2] is None):
         src += [f"{indent}_t = 0", f"{indent}_c = {count}", f"{indent}break"]
     if not variable and len(src) == len(prologue) + 2:
