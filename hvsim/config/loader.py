@@ -13,7 +13,8 @@ Schema (all keys optional unless marked *required*)::
     seed = 0
     [host]       pcpus, freq_mhz, timebase_hz, batch_insns, vmidlen (0..14), memory (size)
     [scheduler]  policy (a registered scheduler), slice_us, other keys -> options
-    [cost]       cpi, world_switch, trap_entry, default_handling; [cost.exit_handling] kind = cycles
+    [cost]       cpi, world_switch, trap_entry, default_handling, tlb_miss, walk_level,
+                 g_walk_level, wfi_wakeup; [cost.exit_handling] kind[.detail...] = cycles
     [[vm]]       name (required), kernel (required), kernel_format, load_addr, entry, memory,
                  ram_base, vcpus, pin, weight, cap, priority, console_prefix, console_input or
                  console_input_file, console_log, bootargs, sstc, paging, page_size
@@ -336,6 +337,10 @@ COST_SPEC: dict[str, Parser] = {
     "world_switch": integer(0),
     "trap_entry": integer(0),
     "default_handling": integer(0),
+    "tlb_miss": integer(0),
+    "walk_level": integer(0),
+    "g_walk_level": integer(0),
+    "wfi_wakeup": integer(0),
     "exit_handling": table,  # parsed by parse_cost
 }
 
@@ -471,8 +476,9 @@ def parse_cost(data: Mapping[str, Any], at: At) -> CostModel:
         table_at = at.key("exit_handling")
         handling = dict(CostModel().exit_handling)  # overrides merge with the defaults
         for kind, cycles in values["exit_handling"].items():
-            if kind not in KNOWN_EXIT_KINDS:
-                close = difflib.get_close_matches(kind, sorted(KNOWN_EXIT_KINDS), n=1)
+            base = kind.split(".", 1)[0]  # "sbi.time", "mmio.uart0": a kind refined by detail
+            if base not in KNOWN_EXIT_KINDS:
+                close = difflib.get_close_matches(base, sorted(KNOWN_EXIT_KINDS), n=1)
                 if close:
                     raise table_at.key(kind).error(
                         f'unknown exit kind (did you mean "{close[0]}"?)'

@@ -175,9 +175,6 @@ class Hart:
         self.tlb_misses = 0
         self.walks = self.pte_reads = self.g_walks = self.g_pte_reads = 0
         self.in_csr_insn = False  # a CSR write comes from an instruction (not the host)
-        # translation statistics (slow paths only): fast-TLB misses, walks, PTEs read per stage
-        self.tlb_misses = 0
-        self.walks = self.pte_reads = self.g_walks = self.g_pte_reads = 0
         self.trap_count = 0  # synchronous exceptions taken (each also costs one budget unit)
         self.csr_num = 0
         self.fctx: dict[tuple, tuple[dict, dict]] = {}

@@ -74,6 +74,9 @@ def snapshot(hart: Hart) -> tuple[int, int, int, int, int]:
     return hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst
 
 
+_COUNTER_NAMES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
 def record(
     vcpu: Vcpu,
     trap: tuple[int, int, int, int, int],
@@ -96,11 +99,14 @@ def record(
         handling_ps,
     )
     vcpu.vm.host.stats.exits.append(rec)
-    vcpu.last_exits.append(rec)
     counters = vcpu.stats.counters
-    counters["exits." + result.kind] += 1
-    if result.detail:
-        counters["exits." + result.kind + "." + result.detail] += 1
+    names = _COUNTER_NAMES.get((result.kind, result.detail))
+    if names is None:
+        kind = "exits." + result.kind
+        names = (kind, kind + "." + result.detail) if result.detail else (kind,)
+        _COUNTER_NAMES[(result.kind, result.detail)] = names
+    for name in names:
+        counters[name] += 1
 
 
 def _unhandled(vcpu: Vcpu, hart: Hart) -> ExitResult:

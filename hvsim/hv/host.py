@@ -24,7 +24,7 @@ from hvsim.core.trap import StopReason
 from hvsim.hv import exits
 from hvsim.hv.fdt import place_fdt
 from hvsim.hv.hostmem import HostAllocator
-from hvsim.hv.vcpu import Action, Power, Vcpu
+from hvsim.hv.vcpu import LAST_EXITS, Action, Power, Vcpu
 from hvsim.hv.vm import VM, CrashReport
 from hvsim.hv.vmid import VmidAllocator
 from hvsim.mem.phys import PhysMem
@@ -264,7 +264,7 @@ def vcpu_process(host: Host, vcpu: Vcpu) -> Generator[Any, Any, None]:
             wake = vcpu.wait_event(env)
             if vcpu.power is Power.STARTED and vcpu.blocked:
                 if vcpu.interrupt_pending():
-                    vcpu.blocked = False
+                    vcpu.blocked = vcpu.suspended = False
                     continue
                 events = [wake]
                 deadline = vcpu.timer_deadline()
@@ -275,7 +275,7 @@ def vcpu_process(host: Host, vcpu: Vcpu) -> Generator[Any, Any, None]:
                 vcpu.apply_posted()
                 vcpu.check_timers()
                 if vcpu.interrupt_pending() or vcpu.power is not Power.STARTED:
-                    vcpu.blocked = False
+                    vcpu.blocked = vcpu.suspended = False
                     stats.count("wakeups")
                     if vcpu.kicked_ps is None:  # its own Sstc deadline woke it: nobody kicked
                         vcpu.kicked_ps = env.now
@@ -421,6 +421,17 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     yield env.timeout(lag + cost.world_switch * cycle_ps)
 
 
+def last_exits(vcpu: Vcpu, count: int = LAST_EXITS) -> list:
+    """The vCPU's most recent exit records (found from the end of the run's exit list)."""
+    found = []
+    for rec in reversed(vcpu.vm.host.stats.exits):
+        if rec.vm == vcpu.vm.name and rec.vcpu == vcpu.index:
+            found.append(rec)
+            if len(found) == count:
+                break
+    return found[::-1]
+
+
 def crash_report(vcpu: Vcpu, hart: Hart, reason: str, time_ps: int) -> CrashReport:
     return CrashReport(
         vm=vcpu.vm.name,
@@ -433,5 +444,5 @@ def crash_report(vcpu: Vcpu, hart: Hart, reason: str, time_ps: int) -> CrashRepo
         htinst=hart.htinst,
         regs=list(hart.x),
         time_ps=time_ps,
-        last_exits=list(vcpu.last_exits),
+        last_exits=last_exits(vcpu),
     )

@@ -18,7 +18,6 @@ batch boundary; blocked targets are woken with :meth:`Vcpu.kick`.
 from __future__ import annotations
 
 import enum
-from collections import deque
 from typing import TYPE_CHECKING, NamedTuple
 
 from hvsim.core import bits as B
@@ -90,11 +89,11 @@ class Vcpu:
         self.power = Power.STOPPED
         self.sbi_timer: int | None = None  # guest-time deadline of SBI set_timer
         self.blocked = False
+        self.suspended = False  # blocked by SBI HSM hart_suspend (reported as SUSPENDED)
         self.posted: list[tuple] = []
         self.hart: Hart | None = None  # the pCPU hart while loaded
         pins = vm.config.pin
         self.pin: int | None = pins[index] if pins is not None else None
-        self.last_exits: deque[tuple] = deque(maxlen=LAST_EXITS)
         self.slice_start: int | None = None  # while on a pCPU: when the slice began
         self.slice_pcpu = None
         self.slice_retired = 0
@@ -198,8 +197,9 @@ class Vcpu:
             self.sbi_timer = None
             self.set_hvip(MIP_VSTIP, True)
             self.stats.count("interrupts.timer")
-        if self.hart is not None:
-            self.hart.update_timers()
+        hart = self.hart
+        if hart is not None and (hart.vstimer or hart.vstimecmp != M64):
+            hart.update_timers()  # Sstc: only while the guest has a deadline armed or pending
 
     def set_sbi_timer(self, stime: int) -> None:
         """SBI set_timer: clear the pending timer and arm the next one (KVM semantics)."""

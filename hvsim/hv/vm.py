@@ -202,7 +202,7 @@ class VM(VmidHolder):
             _, pc, opaque = request
             vcpu.set_entry(pc, vcpu.index, opaque)
             vcpu.power = Power.STARTED
-            vcpu.blocked = False
+            vcpu.blocked = vcpu.suspended = False
         elif kind == "fence":
             _, fence, start, size, asid = request
             hart = vcpu.hart

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 EID_HSM = 0x48534D
 SUSPEND_RETENTIVE = 0x00000000
 SUSPEND_NON_RETENTIVE = 0x80000000
-SUSPEND_EXIT = ("sbi", "hsm.hart_suspend")  # (kind, detail) of a suspend's exit record
 
 
 def _target(vcpu: Vcpu, hartid: int) -> Vcpu | None:
@@ -72,9 +71,8 @@ def _hart_stop(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
 
 
 def _status(target: Vcpu) -> Power:
-    """The HSM state of ``target``: a vCPU blocked by its last exit, a suspend, is SUSPENDED."""
-    last = target.last_exits[-1] if target.last_exits else None
-    if target.blocked and last is not None and (last.kind, last.detail) == SUSPEND_EXIT:
+    """The HSM state of ``target``: a vCPU blocked in hart_suspend is SUSPENDED."""
+    if target.blocked and target.suspended:
         return Power.SUSPENDED
     return target.power
 
@@ -88,6 +86,7 @@ def _hart_get_status(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
 
 def _wait(vcpu: Vcpu, returns: bool = True) -> SbiResult:
     action = Action.RESUME if vcpu.interrupt_pending() else Action.BLOCK
+    vcpu.suspended = action is Action.BLOCK
     return SbiResult(action=action, function="hart_suspend", returns=returns)
 
 
