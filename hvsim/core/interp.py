@@ -26,7 +26,7 @@ from hvsim.core.trap import Trap
 if TYPE_CHECKING:
     from hvsim.isa.decode import Insn
 
-HOT_THRESHOLD = 16
+HOT_THRESHOLD = 128
 M64 = (1 << 64) - 1
 
 PARAMS = ("_pc", "_rd", "_rs1", "_rs2", "_imm", "_csr", "_raw", "_tinst")

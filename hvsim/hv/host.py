@@ -19,6 +19,7 @@ import simpy
 
 from hvsim.core import bits as B
 from hvsim.core import csr as C
+from hvsim.core.bits import M64
 from hvsim.core.hart import Hart
 from hvsim.core.trap import StopReason
 from hvsim.hv import exits
@@ -302,6 +303,7 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     hart = pcpu.hart
     clock = pcpu.clock
     stats = vcpu.stats
+    counters = stats.counters
     cost = host.cost
     insn_ps = host.insn_ps
     cycle_ps = host.cycle_ps
@@ -342,8 +344,10 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         now = env.now + lag
         host.lag = lag
         clock.batch_start = now  # the hart's clock reads simulated time from here on
-        vcpu.apply_posted()
-        vcpu.check_timers()
+        if vcpu.posted:
+            vcpu.apply_posted()
+        if vcpu.sbi_timer is not None or hart.vstimecmp != M64 or hart.vstimer:
+            vcpu.check_timers()
         if not vm.running or vcpu.power is not Power.STARTED:
             break
         if now >= slice_end:
@@ -379,14 +383,14 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
             continue
         lag += cost.trap_entry * cycle_ps
         host.lag = lag
-        trap = exits.snapshot(hart)
+        trap = (hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst)  # exits.snapshot
         result = exits.dispatch(vcpu, hart)
         handling = cost.handling(result.kind, result.detail) * cycle_ps
         exits.record(vcpu, trap, result, env.now + lag, handling)
         lag += handling
         if result.kind in EMULATED_KINDS:  # the handler performed the guest's instruction
             stats.instructions += 1
-            stats.count("instructions.emulated")
+            counters["instructions.emulated"] += 1
         action = result.action
         if action is Action.RESUME:
             vcpu.resume(hart)
