@@ -32,6 +32,19 @@ if TYPE_CHECKING:
 
 M64 = B.M64
 LAST_EXITS = 16
+#: Guest CSR state moved by the world switch (same attribute names on Vcpu and Hart).
+GUEST_CSRS = (
+    "vsstatus",
+    "vstvec",
+    "vsscratch",
+    "vsepc",
+    "vscause",
+    "vstval",
+    "vsatp",
+    "vstimecmp",
+    "hvip",
+    "henvcfg",
+)
 
 
 class Power(enum.Enum):
@@ -120,13 +133,9 @@ class Vcpu:
         vm = self.vm
         self.hart = hart
         hart.x = self.x
-        hart.vsstatus = self.vsstatus
+        for name in GUEST_CSRS:
+            setattr(hart, name, getattr(self, name))
         hart.mie = (hart.mie & ~C.VS_INTS) | self.vs_mie
-        hart.vstvec, hart.vsscratch, hart.vsepc = self.vstvec, self.vsscratch, self.vsepc
-        hart.vscause, hart.vstval, hart.vsatp = self.vscause, self.vstval, self.vsatp
-        hart.vstimecmp = self.vstimecmp
-        hart.hvip = self.hvip
-        hart.henvcfg = self.henvcfg
         hart.htimedelta = self.htimedelta
         hart.hcounteren = 0xFFFFFFFF
         hart.hedeleg = vm.hedeleg & C.HEDELEG_WRITABLE
@@ -153,13 +162,9 @@ class Vcpu:
         """World switch out: the guest context back from ``hart`` (which is in HS-mode)."""
         self.pc = hart.sepc
         self.priv = B.PRV_S if hart.hstatus & B.HSTATUS_SPVP else B.PRV_U
-        self.vsstatus = hart.vsstatus
+        for name in GUEST_CSRS:
+            setattr(self, name, getattr(hart, name))
         self.vs_mie = hart.mie & C.VS_INTS
-        self.vstvec, self.vsscratch, self.vsepc = hart.vstvec, hart.vsscratch, hart.vsepc
-        self.vscause, self.vstval, self.vsatp = hart.vscause, hart.vstval, hart.vsatp
-        self.vstimecmp = hart.vstimecmp
-        self.hvip = hart.hvip
-        self.henvcfg = hart.henvcfg
         self.hstatus = hart.hstatus
         self.hart = None
 

@@ -79,6 +79,21 @@ def register(ext: SbiExtension) -> SbiExtension:
     return ext
 
 
+SbiFunction = Callable[["Vcpu", "Hart", list[int]], SbiResult]
+
+
+def register_functions(name: str, eid: int, functions: dict[int, SbiFunction]) -> SbiExtension:
+    """Register extension ``eid`` whose FIDs index ``functions`` (unknown FIDs: -2)."""
+
+    def dispatch(vcpu: Vcpu, hart: Hart, fid: int, args: list[int]) -> SbiResult:
+        fn = functions.get(fid)
+        if fn is None:
+            return SbiResult(SBI_ERR_NOT_SUPPORTED, function=str(fid))
+        return fn(vcpu, hart, args)
+
+    return register(SbiExtension(name, range(eid, eid + 1), dispatch))
+
+
 def find(eid: int) -> SbiExtension | None:
     ext = _BY_EID.get(eid)
     if ext is not None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hvsim.hv import sbi
-from hvsim.hv.sbi import SbiExtension, SbiResult, register
+from hvsim.hv.sbi import SbiResult, register_functions
 from hvsim.hv.vm import GuestMemoryError
 
 if TYPE_CHECKING:
@@ -82,12 +82,4 @@ FUNCTIONS: dict[int, Callable[[Vcpu, Hart, list[int]], SbiResult]] = {
     2: _console_write_byte,
 }
 
-
-def handle(vcpu: Vcpu, hart: Hart, fid: int, args: list[int]) -> SbiResult:
-    fn = FUNCTIONS.get(fid)
-    if fn is None:
-        return SbiResult(sbi.SBI_ERR_NOT_SUPPORTED, function=str(fid))
-    return fn(vcpu, hart, args)
-
-
-register(SbiExtension("dbcn", range(EID_DBCN, EID_DBCN + 1), handle))
+register_functions("dbcn", EID_DBCN, FUNCTIONS)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from hvsim.core import bits as B
 from hvsim.core.trap import MIP_VSTIP
 from hvsim.hv import sbi
-from hvsim.hv.sbi import SbiExtension, SbiResult, register
+from hvsim.hv.sbi import SbiResult, register_functions
 from hvsim.hv.vcpu import Action, Power
 
 if TYPE_CHECKING:
@@ -121,12 +121,4 @@ FUNCTIONS: dict[int, Callable[[Vcpu, Hart, list[int]], SbiResult]] = {
     3: _hart_suspend,
 }
 
-
-def handle(vcpu: Vcpu, hart: Hart, fid: int, args: list[int]) -> SbiResult:
-    fn = FUNCTIONS.get(fid)
-    if fn is None:
-        return SbiResult(sbi.SBI_ERR_NOT_SUPPORTED, function=str(fid))
-    return fn(vcpu, hart, args)
-
-
-register(SbiExtension("hsm", range(EID_HSM, EID_HSM + 1), handle))
+register_functions("hsm", EID_HSM, FUNCTIONS)

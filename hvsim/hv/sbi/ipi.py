@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from hvsim.core import bits as B
 from hvsim.hv import sbi
-from hvsim.hv.sbi import SbiExtension, SbiResult, register
+from hvsim.hv.sbi import SbiResult, register_functions
 
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
@@ -54,12 +54,4 @@ def _send_ipi(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
 
 FUNCTIONS = {0: _send_ipi}
 
-
-def handle(vcpu: Vcpu, hart: Hart, fid: int, args: list[int]) -> SbiResult:
-    fn = FUNCTIONS.get(fid)
-    if fn is None:
-        return SbiResult(sbi.SBI_ERR_NOT_SUPPORTED, function=str(fid))
-    return fn(vcpu, hart, args)
-
-
-register(SbiExtension("ipi", range(EID_IPI, EID_IPI + 1), handle))
+register_functions("ipi", EID_IPI, FUNCTIONS)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hvsim.hv import sbi
-from hvsim.hv.sbi import SbiExtension, SbiResult, register
+from hvsim.hv.sbi import SbiResult, register_functions
 from hvsim.hv.vcpu import Action
 
 if TYPE_CHECKING:
@@ -36,12 +36,4 @@ def _system_reset(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
 
 FUNCTIONS = {0: _system_reset}
 
-
-def handle(vcpu: Vcpu, hart: Hart, fid: int, args: list[int]) -> SbiResult:
-    fn = FUNCTIONS.get(fid)
-    if fn is None:
-        return SbiResult(sbi.SBI_ERR_NOT_SUPPORTED, function=str(fid))
-    return fn(vcpu, hart, args)
-
-
-register(SbiExtension("srst", range(EID_SRST, EID_SRST + 1), handle))
+register_functions("srst", EID_SRST, FUNCTIONS)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hvsim.hv import sbi
-from hvsim.hv.sbi import SbiExtension, SbiResult, register
+from hvsim.hv.sbi import SbiResult, register_functions
 
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
@@ -26,12 +25,4 @@ def _set_timer(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
 
 FUNCTIONS = {0: _set_timer}
 
-
-def handle(vcpu: Vcpu, hart: Hart, fid: int, args: list[int]) -> SbiResult:
-    fn = FUNCTIONS.get(fid)
-    if fn is None:
-        return SbiResult(sbi.SBI_ERR_NOT_SUPPORTED, function=str(fid))
-    return fn(vcpu, hart, args)
-
-
-register(SbiExtension("time", range(EID_TIME, EID_TIME + 1), handle))
+register_functions("time", EID_TIME, FUNCTIONS)
