@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hvsim.core import interp
-from hvsim.core.translate import Block, block_globals, fetch_insns, translate
+from hvsim.core.translate import Block, block_globals, iter_insns, translate
 from hvsim.core.trap import Trap
 from hvsim.isa import encoding as E
 
@@ -67,21 +67,29 @@ class CodeCache:
             self.mem.mark_code(page)
 
     def _cold(self, hart: Hart, va: int, pa: int, single: bool) -> Block:
-        """Decode a block for the interpreter (no compilation)."""
-        insns, pages = fetch_insns(hart, va, pa, 1 if single else COLD_BLOCK_INSNS)
+        """A block for the interpreter: no compilation, and instructions are decoded lazily,
+        the first time execution reaches them (most cold blocks leave after a few)."""
+        pages = [pa >> 12]
+        limit = 1 if single else COLD_BLOCK_INSNS
+        decoded = iter_insns(hart, va, pa, limit, pages)
+        first = next(decoded)  # may raise a fetch fault (a straddling first instruction)
         page_va, page_pa = va & ~0xFFF, pa & ~0xFFF
-        steps = []
-        steps = []
-        for pc, raw, insn in insns:
+
+        def step(item: tuple) -> tuple:
+            pc, raw, insn = item
             if insn is None:
-                steps.append((pc, _raise_illegal, (raw,)))
-                continue
-            step = self.generic.step(insn, pc)
-            if step is None:  # the definition needs concrete operands: compile just it
+                return pc, _raise_illegal, (raw,)
+            found = self.generic.step(insn, pc)
+            if found is None:  # the definition needs concrete operands: compile just it
                 one = translate(hart, pc, page_pa + (pc - page_va), True)
                 self.translations += 1
-                step = (one.fn, ())
-            steps.append((pc, *step))
+                found = (one.fn, ())
+            return (pc, *found)
+
+        def more() -> tuple | None:
+            item = next(decoded, None)
+            return None if item is None else step(item)
+
         key = (pa, va, single)
 
         def promote(h: Hart) -> tuple:
@@ -94,16 +102,16 @@ class CodeCache:
             return compiled.entry
 
         self.cold_blocks += 1
-        fn = interp.make_cold(steps, None if single else promote)
+        fn = interp.make_cold([step(first)], None if single else more, None if single else promote)
         cold_block = Block(
             va=va,
             pa=pa,
-            count=len(insns),
+            count=limit,  # an upper bound: the budget check only needs that
             fn=fn,
             pages=tuple(pages),
-            pcs=tuple(pc for pc, _, _ in insns),
-            insns=tuple(i for _, _, i in insns),
-            raws=tuple(r for _, r, _ in insns),
+            pcs=(first[0],),
+            insns=(first[2],),
+            raws=(first[1],),
             loop=True,
         )
         return cold_block

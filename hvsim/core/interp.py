@@ -104,20 +104,23 @@ class GenericFunctions:
 
 def make_cold(
     steps: list[tuple[int, Callable[..., int], tuple[int, ...]]],
+    more: Callable[[], tuple | None] | None,
     promote: Callable[[object], tuple] | None,
 ) -> Callable[..., int]:
     """A block function that interprets ``steps`` [(pc, generic fn, args)] and promotes itself.
 
-    Like a compiled superblock it runs until control leaves the decoded sequence, reports the
-    instructions it retired in ``h.loop_n`` and the trapping instruction in ``h.trap_idx`` /
-    ``h.trap_pc``.  ``promote(h)`` compiles the block and returns its entry.
+    ``more()`` decodes the next step the first time execution gets past the known ones (None
+    when the block ends there).  Like a compiled superblock the function runs until control
+    leaves the decoded sequence, reports the instructions it retired in ``h.loop_n`` and the
+    trapping instruction in ``h.trap_idx`` / ``h.trap_pc``.  ``promote(h)`` compiles the block
+    and returns its entry.
     """
     runs = 0
     promoted: tuple | None = None
     first = steps[0][0]
 
     def cold(X: list[int], h, n: int) -> int:
-        nonlocal runs, promoted
+        nonlocal runs, promoted, more
         if promoted is None and promote is not None:
             runs += 1
             if runs > HOT_THRESHOLD:
@@ -130,7 +133,16 @@ def make_cold(
             return pc
         i = 0
         pc = first
-        for ipc, fn, args in steps:
+        while True:
+            if i < len(steps):
+                ipc, fn, args = steps[i]
+            else:
+                step = more() if more is not None else None
+                if step is None:
+                    more = None
+                    break
+                steps.append(step)
+                ipc, fn, args = step
             if pc != ipc:
                 break
             try:

@@ -36,7 +36,7 @@ from hvsim.isa import encoding as E
 from hvsim.isa.decode import Insn, decode
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from hvsim.core.hart import Hart
 
@@ -92,31 +92,40 @@ def block_globals(h: Hart) -> dict[str, object]:
 def fetch_insns(
     h: Hart, va: int, pa: int, limit: int, basic: bool = False
 ) -> tuple[list, list[int]]:
-    """Decode up to ``limit`` instructions of a superblock; returns [(pc, raw, insn)], pages.
+    """Decode up to ``limit`` instructions of a superblock; returns [(pc, raw, insn)], pages."""
+    pages = [pa >> 12]
+    return list(iter_insns(h, va, pa, limit, pages, basic)), pages
+
+
+def iter_insns(
+    h: Hart, va: int, pa: int, limit: int, pages: list[int], basic: bool = False
+) -> Iterator[tuple[int, int, Insn | None]]:
+    """Yield the instructions of a superblock as (pc, raw, insn); ``pages`` gets the second
+    physical page when the first instruction straddles two.
 
     Decoding continues past conditional branches (their taken side becomes a side exit) and
-    follows direct ``jal`` jumps that stay in the page; it stops at instructions that end
-    blocks, indirect jumps, the page end, and jumps back into the block.  With ``basic`` it
-    stops after the first branch or jump (the cold tier interprets basic blocks).
+    follows direct ``jal`` jumps that stay in the page (short forward ones are decoded through
+    in memory order, see :func:`translate`); it stops at instructions that end blocks,
+    indirect jumps, the page end, and jumps back into the block.  With ``basic`` it stops
+    after the first branch or jump.
     """
     mem = h.mem
     u16 = mem.uh
     base = mem.ram_base
-    out: list[tuple[int, int, Insn | None]] = []
-    pages = [pa >> 12]
     page_va = va & ~0xFFF
     page_pa = pa & ~0xFFF
     page_end = page_va + 0x1000
     cur_va = va
+    count = 0
     seen: set[int] = set()
-    while len(out) < limit and cur_va not in seen:
+    while count < limit and cur_va not in seen:
         seen.add(cur_va)
         cur_pa = page_pa + (cur_va - page_va)
         lo = u16[(cur_pa - base) >> 1]
         if lo & 3 == 3:
             if cur_va + 2 >= page_end:  # a 32-bit instruction straddling two pages
-                if out:
-                    break
+                if count:
+                    return
                 pa2 = h.translate_fetch((cur_va + 2) & M64)
                 if not mem.is_ram(pa2, 2):
                     raise Trap(E.CAUSE_FETCH_ACCESS, (cur_va + 2) & M64)
@@ -129,19 +138,19 @@ def fetch_insns(
             raw, length = lo, 2
         insn = decode(raw)
         if insn is None or insn.name not in SEMANTICS:
-            if out:
-                break  # the illegal instruction starts its own block
-            out.append((cur_va, raw, None))
-            break
-        out.append((cur_va, raw, insn))
+            if not count:  # an illegal instruction only ever starts its own block
+                yield cur_va, raw, None
+            return
+        yield cur_va, raw, insn
+        count += 1
         if insn.name in BLOCK_ENDERS or insn.name == "jalr" or len(pages) > 1:
-            break
+            return
         if basic and (insn.name == "jal" or insn.name in _BRANCHES):
-            break
+            return
         if insn.name == "jal":
             target = (cur_va + insn.imm) & M64
             if target & ~0xFFF != page_va or target in seen:
-                break
+                return
             if basic or not 0 < target - cur_va <= FORWARD_SKIP:
                 cur_va = target  # follow the jump
                 continue
@@ -149,8 +158,7 @@ def fetch_insns(
             # order so that the jump becomes structured code (see translate)
         cur_va = (cur_va + length) & M64
         if cur_va >= page_end or cur_va == 0:
-            break
-    return out, pages
+            return
 
 
 _BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu"}
