@@ -7,6 +7,13 @@ CSR, mtime) ticks at ``timebase_hz`` and is derived from simulated time only.
 Each pCPU is a :class:`~hvsim.core.hart.Hart` left in HS-mode with everything delegated to HS
 (as firmware would), a hypervisor attached (``vmexit_enabled``) and Sstc enabled.  vCPU
 processes (:func:`vcpu_process`) take turns on the pCPUs through the scheduler.
+
+A running vCPU accounts its own simulated time (batches, trap entries, exit handling) in a
+local *lag* and hands it to SimPy once per quantum (``batch_insns`` instructions) or when it
+blocks or ends its slice, not once per exit: SimPy processes only interleave at yields, so
+everything the running vCPU does in between sees ``host.now_ps() = env.now + lag``.  Effects on
+other vCPUs therefore land with at most one quantum of error, the same bound as the batch
+length itself (the accuracy/speed knob measured in benchmarks/README.md).
 """
 
 from __future__ import annotations
