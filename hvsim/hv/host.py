@@ -351,6 +351,10 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         now = env.now + lag
         host.lag = lag
         clock.batch_start = now  # the hart's clock reads simulated time from here on
+        if vm.vmid_generation != host.vmids.generation:  # rolled over while running
+            vmid = host.vmids.ensure(vm)
+            hart.hgatp = vm.gstage.hgatp(vmid)
+            hart.state_changed()
         if vcpu.posted:
             vcpu.apply_posted()
         if vcpu.sbi_timer is not None or hart.vstimecmp != M64 or hart.vstimer:
