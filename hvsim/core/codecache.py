@@ -14,6 +14,7 @@ always interpreted.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from hvsim.core import interp
@@ -78,13 +79,12 @@ class CodeCache:
         def step(item: tuple) -> tuple:
             pc, raw, insn = item
             if insn is None:
-                return pc, _raise_illegal, (raw,)
-            found = self.generic.step(insn, pc)
-            if found is None:  # the definition needs concrete operands: compile just it
-                one = translate(hart, pc, page_pa + (pc - page_va), True)
+                return pc, partial(_raise_illegal, raw)
+            fn = self.generic.step(insn, pc)
+            if fn is None:  # the definition needs concrete operands: compile just it
+                fn = translate(hart, pc, page_pa + (pc - page_va), True).fn
                 self.translations += 1
-                found = (one.fn, ())
-            return (pc, *found)
+            return pc, fn
 
         def more() -> tuple | None:
             item = next(decoded, None)
@@ -132,5 +132,5 @@ class CodeCache:
             hart.flush_jump_caches()
 
 
-def _raise_illegal(X: list[int], h: Hart, n: int, raw: int) -> int:
+def _raise_illegal(raw: int, X: list[int], h: Hart, n: int) -> int:
     raise Trap(E.CAUSE_ILLEGAL_INSTRUCTION, raw)

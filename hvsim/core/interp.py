@@ -16,6 +16,7 @@ concrete operand falls back to a compiled one-instruction block.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from hvsim.core.insns import SEMANTICS, Emitter
@@ -50,7 +51,7 @@ class GenericFunctions:
     def __init__(self, globals_: dict[str, object]) -> None:
         self.globals = globals_
         self.cache: dict[tuple, Generic | None] = {}
-        self._steps: dict[int, tuple[Callable[..., int], tuple[int, ...], int]] = {}
+        self._steps: dict[int, tuple] = {}
         self.compiled = 0
 
     def get(self, insn: Insn) -> Generic | None:
@@ -77,16 +78,17 @@ class GenericFunctions:
             lines.insert(0, "TR = h.tr")
         body = "\n".join("    " + line for line in lines) or "    pass"
         params = tuple(p for p in PARAMS if p in body or p in exit_expr)
-        src = (
-            f"def _g(X, h, n{''.join(', ' + p for p in params)}):\n{body}\n    return {exit_expr}\n"
-        )
+        # operands first: the interpreter binds them once per instruction with
+        # functools.partial and calls fn(X, h, n), much cheaper than fn(X, h, n, *args)
+        head = "".join(p + ", " for p in params)
+        src = f"def _g({head}X, h, n):\n{body}\n    return {exit_expr}\n"
         g = dict(self.globals)
         exec(compile(src, f"<generic {name}>", "exec"), g)
         self.compiled += 1
         return g["_g"], params  # type: ignore[return-value]
 
-    def step(self, insn: Insn, pc: int) -> tuple[Callable[..., int], tuple[int, ...]] | None:
-        """The generic function for ``insn`` at ``pc`` and its arguments (cached by encoding)."""
+    def step(self, insn: Insn, pc: int) -> Callable[..., int] | None:
+        """``fn(X, h, n)`` executing ``insn`` at ``pc`` (cached by encoding when pc-free)."""
         cached = self._steps.get(insn.raw)
         if cached is None:
             generic = self.get(insn)
@@ -95,19 +97,20 @@ class GenericFunctions:
             fn, params = generic
             args = tuple(0 if p == "_pc" else _VALUES[p](insn, pc) for p in params)
             pc_index = params.index("_pc") if "_pc" in params else -1
-            cached = self._steps[insn.raw] = (fn, args, pc_index)
-        fn, args, pc_index = cached
-        if pc_index >= 0:
-            args = (*args[:pc_index], pc, *args[pc_index + 1 :])
-        return fn, args
+            bound = partial(fn, *args) if pc_index < 0 else None
+            cached = self._steps[insn.raw] = (fn, args, pc_index, bound)
+        fn, args, pc_index, bound = cached
+        if bound is not None:
+            return bound
+        return partial(fn, *args[:pc_index], pc, *args[pc_index + 1 :])
 
 
 def make_cold(
-    steps: list[tuple[int, Callable[..., int], tuple[int, ...]]],
+    steps: list[tuple[int, Callable[..., int]]],
     more: Callable[[], tuple | None] | None,
     promote: Callable[[object], tuple] | None,
 ) -> Callable[..., int]:
-    """A block function that interprets ``steps`` [(pc, generic fn, args)] and promotes itself.
+    """A block function that interprets ``steps`` [(pc, fn(X, h, n))] and promotes itself.
 
     ``more()`` decodes the next step the first time execution gets past the known ones (None
     when the block ends there).  Like a compiled superblock the function runs until control
@@ -135,18 +138,18 @@ def make_cold(
         pc = first
         while True:
             if i < len(steps):
-                ipc, fn, args = steps[i]
+                ipc, fn = steps[i]
             else:
                 step = more() if more is not None else None
                 if step is None:
                     more = None
                     break
                 steps.append(step)
-                ipc, fn, args = step
+                ipc, fn = step
             if pc != ipc:
                 break
             try:
-                pc = fn(X, h, n + i, *args)
+                pc = fn(X, h, n + i)
             except Trap:
                 h.trap_idx = i
                 h.trap_pc = ipc
