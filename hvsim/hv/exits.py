@@ -74,7 +74,7 @@ def snapshot(hart: Hart) -> tuple[int, int, int, int, int]:
     return hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst
 
 
-_COUNTER_NAMES: dict[tuple[str, str], tuple[str, ...]] = {}
+_new_record = tuple.__new__
 
 
 def record(
@@ -84,29 +84,25 @@ def record(
     time_ps: int,
     handling_ps: int,
 ) -> None:
-    cause, sepc, stval, htval, htinst = trap
-    rec = ExitRecord(
-        time_ps,
-        vcpu.vm.name,
-        vcpu.index,
-        cause,
-        result.kind,
-        result.detail,
-        sepc,
-        stval,
-        htval,
-        htinst,
-        handling_ps,
+    # tuple.__new__ builds the named tuple in C (ExitRecord(...) goes through Python code)
+    vcpu.exit_log.append(
+        _new_record(
+            ExitRecord,
+            (
+                time_ps,
+                vcpu.vm.name,
+                vcpu.index,
+                trap[0],
+                result.kind,
+                result.detail,
+                trap[1],
+                trap[2],
+                trap[3],
+                trap[4],
+                handling_ps,
+            ),
+        )
     )
-    vcpu.vm.host.stats.exits.append(rec)
-    counters = vcpu.stats.counters
-    names = _COUNTER_NAMES.get((result.kind, result.detail))
-    if names is None:
-        kind = "exits." + result.kind
-        names = (kind, kind + "." + result.detail) if result.detail else (kind,)
-        _COUNTER_NAMES[(result.kind, result.detail)] = names
-    for name in names:
-        counters[name] += 1
 
 
 def _unhandled(vcpu: Vcpu, hart: Hart) -> ExitResult:

@@ -310,7 +310,7 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     hart = pcpu.hart
     clock = pcpu.clock
     stats = vcpu.stats
-    counters = stats.counters
+    counters = stats.base
     cost = host.cost
     insn_ps = host.insn_ps
     cycle_ps = host.cycle_ps
@@ -425,7 +425,7 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     )
     stats.run_ps += end - slice_start
     pcpu.busy_ps += end - slice_start
-    counters = stats.counters  # [stats] this slice's TLB and page-walk counts
+    counters = stats.base  # [stats] this slice's TLB and page-walk counts
     counters["tlb.misses"] += hart.tlb_misses - tlb0
     counters["tlb.walks"] += hart.walks - walks0
     counters["tlb.pte_reads"] += hart.pte_reads - pte0

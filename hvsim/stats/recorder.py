@@ -54,17 +54,45 @@ class SliceRecord(NamedTuple):
 
 @dataclass
 class VcpuStats:
+    """One vCPU's statistics.
+
+    ``base`` holds the counters the hypervisor bumps as it goes; the per-exit counters
+    (``exits.<kind>`` and ``exits.<kind>.<detail>``) are derived from the exit records when
+    ``counters`` is read, so the exit path only appends one record.
+    """
+
     vm: str
     index: int
-    counters: Counter[str] = field(default_factory=Counter)
+    base: Counter[str] = field(default_factory=Counter)
     instructions: int = 0
     run_ps: int = 0
     steal_ps: int = 0
     idle_ps: int = 0
     switches: int = 0
+    exit_log: list[ExitRecord] = field(default_factory=list, repr=False)
+    _derived: Counter[str] = field(default_factory=Counter, repr=False)
+    _folded: int = 0
 
     def count(self, name: str, n: int = 1) -> None:
-        self.counters[name] += n
+        self.base[name] += n
+
+    @property
+    def counters(self) -> Counter[str]:
+        """All counters: ``base`` plus those derived from this vCPU's exit records."""
+        log = self.exit_log
+        if self._folded != len(log):
+            derived = self._derived
+            vm, index = self.vm, self.index
+            for rec in log[self._folded :]:
+                if rec.vcpu == index and rec.vm == vm:
+                    kind = "exits." + rec.kind
+                    derived[kind] += 1
+                    if rec.detail:
+                        derived[kind + "." + rec.detail] += 1
+            self._folded = len(log)
+        merged = Counter(self.base)
+        merged.update(self._derived)
+        return merged
 
 
 class Stats:
@@ -78,7 +106,7 @@ class Stats:
         self.runqueue: list[RunQueueRecord] = []
 
     def vcpu(self, vcpu: Vcpu) -> VcpuStats:
-        stats = VcpuStats(vcpu.vm.name, vcpu.index)
+        stats = VcpuStats(vcpu.vm.name, vcpu.index, exit_log=self.exits)
         self.vcpus.append(stats)
         return stats
 
