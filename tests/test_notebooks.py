@@ -7,9 +7,6 @@ change that breaks the analysis or the behaviour it documents fails here.  Skipp
 
 from __future__ import annotations
 
-import fcntl
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,13 +23,8 @@ NAMES = ["exit_rates.ipynb", "scheduling.ipynb"]
 
 
 @pytest.fixture(scope="module")
-def spin_guests() -> None:
-    if shutil.which("riscv64-unknown-elf-gcc") is None:
-        pytest.skip("no riscv64-unknown-elf-gcc (apt-get install gcc-riscv64-unknown-elf)")
-    (GUESTS / "build").mkdir(exist_ok=True)
-    with open(GUESTS / "build" / ".sched-tests.lock", "w") as lock:  # one make at a time
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        subprocess.run(["make", "-C", str(GUESTS), "spin"], check=True, capture_output=True)
+def spin_guests(guests_make) -> None:
+    guests_make("spin")
 
 
 @pytest.mark.parametrize("name", NAMES)

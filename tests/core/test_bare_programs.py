@@ -15,7 +15,6 @@ the few checks where QEMU 7.2 departs from the specification (listed in guests/R
 
 from __future__ import annotations
 
-import fcntl
 import io
 import shutil
 import subprocess
@@ -39,37 +38,16 @@ QEMU_VIRT_ONLY = {"priv_counters", "priv_sstc"}
 MAX_INSNS = 20_000_000
 
 
-def _need_toolchain() -> None:
-    if shutil.which(CROSS_GCC) is None:
-        pytest.skip(f"{CROSS_GCC} not installed (Debian: gcc-riscv64-unknown-elf)")
-    if shutil.which("make") is None:
-        pytest.skip("make not installed")
-
-
-def _make(*args: str) -> None:
-    _need_toolchain()
-    lock_path = GUESTS / "build" / ".make.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as lock:  # pytest-xdist workers must not build at the same time
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = subprocess.run(
-            ["make", "-s", "-C", str(GUESTS), *args], capture_output=True, text=True, check=False
-        )
-    if done.returncode != 0:
-        pytest.fail(f"building the guests failed:\n{done.stdout}\n{done.stderr}")
-
-
 @pytest.fixture(scope="session")
-def bare_build() -> Path:
+def bare_build(guests_make) -> Path:
     """guests/build/bare, built (incrementally) once per session."""
-    _make("bare")
-    return GUESTS / "build" / "bare"
+    return guests_make("bare") / "bare"
 
 
 @pytest.fixture(scope="session")
-def qemu_build() -> Path:
+def qemu_build(guests_make) -> Path:
     """The -DQEMU_COMPAT variant of the programs, for the QEMU cross-check."""
-    _make("bare", f"BUILD={QEMU_BUILD}", "EXTRA_CPPFLAGS=-DQEMU_COMPAT")
+    guests_make("bare", f"BUILD={QEMU_BUILD}", "EXTRA_CPPFLAGS=-DQEMU_COMPAT")
     return GUESTS / QEMU_BUILD / "bare"
 
 

@@ -18,7 +18,6 @@ lists them).
 
 from __future__ import annotations
 
-import fcntl
 import io
 import shutil
 import subprocess
@@ -42,37 +41,16 @@ QEMU_VIRT_ONLY = {"hyp_csrs"}
 MAX_INSNS = 20_000_000
 
 
-def _need_toolchain() -> None:
-    if shutil.which(CROSS_GCC) is None:
-        pytest.skip(f"{CROSS_GCC} not installed (Debian: gcc-riscv64-unknown-elf)")
-    if shutil.which("make") is None:
-        pytest.skip("make not installed")
-
-
-def _make(*args: str) -> None:
-    _need_toolchain()
-    lock_path = GUESTS / "build" / ".make.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as lock:  # the lock test_bare_programs takes: one build at a time
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = subprocess.run(
-            ["make", "-s", "-C", str(GUESTS), *args], capture_output=True, text=True, check=False
-        )
-    if done.returncode != 0:
-        pytest.fail(f"building the guests failed:\n{done.stdout}\n{done.stderr}")
-
-
 @pytest.fixture(scope="session")
-def hyp_build() -> Path:
+def hyp_build(guests_make) -> Path:
     """guests/build/hyp, built (incrementally) once per session."""
-    _make("hyp")
-    return GUESTS / "build" / "hyp"
+    return guests_make("hyp") / "hyp"
 
 
 @pytest.fixture(scope="session")
-def qemu_build() -> Path:
+def qemu_build(guests_make) -> Path:
     """The -DQEMU_COMPAT variant of the programs, for the QEMU cross-check."""
-    _make("hyp", f"BUILD={QEMU_BUILD}", "EXTRA_CPPFLAGS=-DQEMU_COMPAT")
+    guests_make("hyp", f"BUILD={QEMU_BUILD}", "EXTRA_CPPFLAGS=-DQEMU_COMPAT")
     return GUESTS / QEMU_BUILD / "hyp"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,11 +36,8 @@ def test_no_vmids_flushes_on_every_change_of_vm() -> None:
 
 
 @pytest.fixture(scope="module")
-def multi_vm() -> Path:
-    done = subprocess.run(["make", "-s", "-C", str(ROOT / "guests")], capture_output=True,
-                          text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"guests do not build here: {done.stderr.strip()[:200]}")
+def multi_vm(guests_make) -> Path:
+    guests_make("hello", "timer", "paging", "smp")
     return ROOT / "configs" / "multi-vm.toml"
 
 

@@ -12,9 +12,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import shutil
-import subprocess
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,23 +81,8 @@ class Run:
 
 
 @pytest.fixture(scope="session")
-def guest_build() -> Path:
-    if shutil.which("riscv64-unknown-elf-gcc") is None:
-        pytest.skip("no riscv64-unknown-elf-gcc (apt-get install gcc-riscv64-unknown-elf)")
-    build = GUESTS / "build"
-    build.mkdir(exist_ok=True)
-    # one make at a time (pytest-xdist workers each run this fixture)
-    with open(build / ".integration-tests.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(
-            ["make", "-C", str(GUESTS), "-j2", *GUEST_GROUPS],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if proc.returncode != 0:
-        pytest.fail(f"building the guests failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return build
+def guest_build(guests_make) -> Path:
+    return guests_make("-j2", *GUEST_GROUPS)
 
 
 @pytest.fixture(scope="session")

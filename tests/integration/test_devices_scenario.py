@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import re
 import shutil
 import subprocess
@@ -41,23 +40,9 @@ def pattern(sector: int) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def device_guests() -> Path:
+def device_guests(guests_make) -> Path:
     """guests/build with the uart, blk and blkhostile guests built."""
-    if shutil.which("riscv64-unknown-elf-gcc") is None:
-        pytest.skip("no riscv64-unknown-elf-gcc (apt-get install gcc-riscv64-unknown-elf)")
-    build = GUESTS / "build"
-    build.mkdir(exist_ok=True)
-    with open(build / ".integration-tests.lock", "w") as lock:  # one make at a time
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(
-            ["make", "-C", str(GUESTS), "uart", "blk", "blkhostile"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if proc.returncode != 0:
-        pytest.fail(f"building the guests failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return build
+    return guests_make("uart", "blk", "blkhostile")
 
 
 def with_image(vm: VmConfig, image: Path) -> VmConfig:
@@ -241,25 +226,9 @@ QEMU_GUESTS = ("uart", "blk")
 
 
 @pytest.fixture(scope="module")
-def qemu_guests(device_guests: Path) -> Path:
+def qemu_guests(device_guests: Path, guests_make) -> Path:
     """The -DQEMU_COMPAT build (QEMU's PLIC context numbering and virtio-mmio slot)."""
-    with open(device_guests / ".integration-tests.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(
-            [
-                "make",
-                "-C",
-                str(GUESTS),
-                f"BUILD={QEMU_BUILD}",
-                "EXTRA_CPPFLAGS=-DQEMU_COMPAT",
-                *QEMU_GUESTS,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if proc.returncode != 0:
-        pytest.fail(f"building the guests failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    guests_make(f"BUILD={QEMU_BUILD}", "EXTRA_CPPFLAGS=-DQEMU_COMPAT", *QEMU_GUESTS)
     return GUESTS / QEMU_BUILD
 
 

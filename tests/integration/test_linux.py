@@ -24,7 +24,9 @@ def build_kernels(*variants: str) -> None:
     """Run the cached build (build.sh serialises concurrent builds with a lock file)."""
     done = subprocess.run(
         [str(ROOT / "guests/linux/build.sh"), *variants],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, f"guests/linux/build.sh failed:\n{done.stdout}\n{done.stderr}"
 
@@ -66,7 +68,8 @@ def test_linux_devices_reads_and_writes_the_virtio_disk(tmp_path: Path) -> None:
     scenario = load_scenario(ROOT / "configs/linux-devices.toml")
     devices = tuple(
         dataclasses.replace(d, options={**d.options, "image": str(image)})
-        if d.type == "virtio-blk" else d
+        if d.type == "virtio-blk"
+        else d
         for d in scenario.vms[0].devices
     )
     host, lines = boot(ROOT / "configs/linux-devices.toml", devices=devices)

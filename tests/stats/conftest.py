@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -21,7 +20,6 @@ from stats_helpers import (
     CONFIGS,
     DEVICES_GROUPS,
     EXITLOOP_ITERATIONS,
-    GUESTS,
     HERE,
     MULTI_VM_GROUPS,
     Finished,
@@ -72,21 +70,8 @@ def build_exitloop(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pa
 
 
 @pytest.fixture(scope="session")
-def project_guests() -> Path:
-    _need_toolchain()
-    build = GUESTS / "build"
-    build.mkdir(exist_ok=True)
-    with open(build / ".stats-tests.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(
-            ["make", "-C", str(GUESTS), "-j2", *MULTI_VM_GROUPS, *DEVICES_GROUPS],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if proc.returncode != 0:
-        pytest.fail(f"building the guests failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return build
+def project_guests(guests_make) -> Path:
+    return guests_make("-j2", *MULTI_VM_GROUPS, *DEVICES_GROUPS)
 
 
 @pytest.fixture(scope="session")
