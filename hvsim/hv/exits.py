@@ -69,11 +69,6 @@ def dispatch(vcpu: Vcpu, hart: Hart) -> ExitResult:
         )
 
 
-def snapshot(hart: Hart) -> tuple[int, int, int, int, int]:
-    """The exit's trap CSRs (scause, sepc, stval, htval, htinst) before a handler changes them."""
-    return hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst
-
-
 _new_record = tuple.__new__
 
 

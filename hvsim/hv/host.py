@@ -394,7 +394,8 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
             continue
         lag += cost.trap_entry * cycle_ps
         host.lag = lag
-        trap = (hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst)  # exits.snapshot
+        # the exit's trap CSRs before the handler changes them (exits.record takes this order)
+        trap = (hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst)
         result = exits.dispatch(vcpu, hart)
         handling = cost.handling(result.kind, result.detail) * cycle_ps
         exits.record(vcpu, trap, result, env.now + lag, handling)
