@@ -461,12 +461,13 @@ SHIPPED = sorted((REPO / "configs").glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
-def test_shipped_scenarios_load(path: Path) -> None:
+def test_shipped_scenarios_load(path: Path, guests_make) -> None:
+    guests_make("-j2")  # every group, so that only the Linux kernels can be missing
     try:
         scenario = load_scenario(path)
     except ConfigError as exc:
-        if "make -C guests" in str(exc) or "guests/linux/build.sh" in str(exc):
-            pytest.skip(f"guest not built: {exc}")
+        if "guests/linux/build.sh" in str(exc):
+            pytest.skip(f"Linux kernel not built: {exc}")
         raise
     assert scenario.vms
 
