@@ -36,6 +36,9 @@ class CodeCache:
         self.mem = mem
         self.blocks: dict[tuple[int, int, bool], Block] = {}
         self.by_page: dict[int, list[tuple[int, int, bool]]] = {}
+        # page offsets of the instructions the cold tier has run, per physical page: regions
+        # only follow edges into code that has executed (see hvsim.core.region)
+        self.reached: dict[int, set[int]] = {}
         self.harts: list[Hart] = []
         self.globals = block_globals(hart)
         self.translations = 0  # blocks compiled
@@ -75,9 +78,11 @@ class CodeCache:
         decoded = iter_insns(hart, va, pa, limit, pages)
         first = next(decoded)  # may raise a fetch fault (a straddling first instruction)
         page_va, page_pa = va & ~0xFFF, pa & ~0xFFF
+        reached = self.reached_on(pa >> 12)
 
         def step(item: tuple) -> tuple:
             pc, raw, insn = item
+            reached.add(pc - page_va)
             if insn is None:
                 return pc, partial(_raise_illegal, raw)
             fn = self.generic.step(insn, pc)
@@ -116,12 +121,20 @@ class CodeCache:
         )
         return cold_block
 
+    def reached_on(self, page: int) -> set[int]:
+        """Offsets of the instructions on physical page ``page`` that have executed."""
+        found = self.reached.get(page)
+        if found is None:
+            found = self.reached[page] = set()
+        return found
+
     @staticmethod
     def _second_page_ok(hart: Hart, block: Block) -> bool:
         """A page-straddling instruction is valid only while its second page maps the same."""
         return hart.translate_fetch((block.va | 0xFFF) + 1) >> 12 == block.pages[1]
 
     def invalidate_page(self, page: int) -> None:
+        self.reached.pop(page, None)
         keys = self.by_page.pop(page, None)
         if not keys:
             return

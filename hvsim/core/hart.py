@@ -24,8 +24,11 @@ Implementation choices (where the spec leaves room):
   complete hardware trap entry and then ends the batch with :attr:`StopReason.VMEXIT`.
 
 Guest memory accesses take a fast path inside compiled blocks: per-context dicts ``tr``/``tw``
-map a virtual page number to (RAM byte offset of the page - page virtual address), filled by
-the slow paths below after a successful translation.  ``tw`` never holds code or watched pages.
+map a virtual page address (``va & ~0xFFF``) to (RAM byte offset of the page - page virtual
+address), filled by the slow paths below after a successful translation.  ``tw`` never holds
+code or watched pages.  Generated code looks an access up with the address masked by
+``~0xFFF | (size - 1)``, so a misaligned address finds no entry and takes the slow path (see
+:mod:`hvsim.core.insns.rv64i`).
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ from hvsim.isa import encoding as E
 from hvsim.mem.phys import PhysMem
 
 M64 = B.M64
+#: A data-TLB key: the page address of a virtual address (``va & PAGE_KEY``).
+PAGE_KEY = M64 & ~0xFFF
 
 #: Interrupt priority, highest first (privileged spec: MEI, MSI, MTI, SEI, SSI, STI, SGEI,
 #: VSEI, VSSI, VSTI, LCOFI).
@@ -599,9 +604,9 @@ class Hart:
                 elif table is self.fctx:
                     dicts[0].clear()
                     dicts[1].pop(page, None)
-                else:
-                    dicts[0].pop(page, None)
-                    dicts[1].pop(page, None)
+                else:  # data TLBs are keyed by page address (see the module docstring)
+                    dicts[0].pop(page << 12, None)
+                    dicts[1].pop(page << 12, None)
 
     def _vmid_of(self, key: tuple) -> int:
         hgatp = key[3]
@@ -632,19 +637,19 @@ class Hart:
         self, va: int, acc: int, tinst: int, priv: int, virt: bool, tr: dict, tw: dict
     ) -> int:
         mem = self.mem
-        vpn = va >> 12
-        off = (tw if acc == B.ACC_STORE else tr).get(vpn)
+        key = va & PAGE_KEY
+        off = (tw if acc == B.ACC_STORE else tr).get(key)
         if off is not None:
             return mem.ram_base + va + off
         self.tlb_misses += 1
         pa = mmu.translate(self, va, acc, priv, virt, tinst)
         page = pa >> 12
         if mem.is_ram(page << 12, 0x1000):
-            off = (page << 12) - mem.ram_base - (vpn << 12)
-            tr[vpn] = off
+            off = (page << 12) - mem.ram_base - key
+            tr[key] = off
             if acc == B.ACC_STORE and mem.fast_writable(page):
-                tw[vpn] = off
-                mem.note_fast_write(page, tw, vpn)
+                tw[key] = off
+                mem.note_fast_write(page, tw, key)
         return pa
 
     def _guest_data_context(self) -> tuple[int, dict, dict]:

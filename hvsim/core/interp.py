@@ -72,9 +72,9 @@ class GenericFunctions:
             return None
         lines = list(e.lines)
         text = "\n".join(lines)
-        if "TW." in text:
+        if "TW[" in text:
             lines.insert(0, "TW = h.tw")
-        if "TR." in text:
+        if "TR[" in text:
             lines.insert(0, "TR = h.tr")
         body = "\n".join("    " + line for line in lines) or "    pass"
         params = tuple(p for p in PARAMS if p in body or p in exit_expr)
@@ -128,7 +128,9 @@ def make_cold(
             runs += 1
             if runs > HOT_THRESHOLD:
                 promoted = promote(h)
-        if promoted is not None:
+        # the dispatcher checked this cold block's bound against the budget, not the compiled
+        # region's: run the region only if its entry horizon fits too
+        if promoted is not None and n + promoted[1] <= h.budget:
             fn, count, variable = promoted
             pc = fn(X, h, n)
             if not variable:

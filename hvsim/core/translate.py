@@ -30,7 +30,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from hvsim.core.forward import forward
 from hvsim.core.insns import BLOCK_ENDERS, SEMANTICS, Emitter, load_all, rv64m
+from hvsim.core.region import (
+    BRANCH,
+    DYNAMIC,
+    JUMP,
+    MAX_REGION_INSNS,
+    Loop,
+    Node,
+    Region,
+    _Page,
+    discover,
+    is_control,
+    straddling_entry,
+)
 from hvsim.core.trap import Trap
 from hvsim.isa import encoding as E
 from hvsim.isa.decode import Insn, decode
@@ -76,6 +90,7 @@ def block_globals(h: Hart) -> dict[str, object]:
         "M": M64,
         "S": 1 << 63,
         "Trap": Trap,
+        "MISS": (KeyError, IndexError),  # a memory access that leaves the fast path
         "U64": mem.q,
         "I32": mem.w,
         "U32": mem.uw,
@@ -166,172 +181,352 @@ _BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu"}
 FORWARD_SKIP = 256
 
 
+
+# How a transfer of control is compiled (see _Codegen.transfer)
+_EXIT, _CONTINUE, _WITHIN, _BREAK = "exit", "continue", "within", "break"
+#: Deepest if/else nesting of inlined code before successors are dispatched instead.
+_MAX_INLINE_DEPTH = 40
+
+
 def translate(h: Hart, va: int, pa: int, single: bool = False) -> Block:
-    """Translate the block at guest ``va`` (host physical ``pa``)."""
-    insns, pages = fetch_insns(h, va, pa, 1 if single else MAX_BLOCK_INSNS)
-    count = len(insns)
-    emitters: list[tuple[int, list[str], Emitter | None]] = []
-    reads: set[int] = set()
-    writes: set[int] = set()
-    for idx, (pc, raw, insn) in enumerate(insns):
+    """Compile the region entered at guest ``va`` (host physical ``pa``) into a Block.
+
+    ``single`` compiles just the one instruction.  Otherwise the region follows the edges that
+    execution has reached (the code cache's record), see :mod:`hvsim.core.region`.
+    """
+    cache = h.code_cache
+    page_va = va & ~0xFFF
+    if va - page_va == 0xFFE and h.mem.uh[(pa - h.mem.ram_base) >> 1] & 3 == 3:
+        raw, insn, pages = straddling_entry(h, va, pa)
         if insn is None:
-            emitters.append((idx, [f"raise Trap({E.CAUSE_ILLEGAL_INSTRUCTION}, {raw})"], None))
-            continue
-        e = Emitter(insn, pc, idx)
-        e.count_base = "_n"
-        SEMANTICS[insn.name](e)
-        reads |= e.reads
-        writes |= e.writes
-        emitters.append((idx, e.lines, e))
-    text = "\n".join(line for _, lines, _ in emitters for line in lines)
-    calls_out = "(h," in text  # slow paths and helpers may raise the hart's flag
-    # A branch back to the start makes a loop that iterates inside the function while the batch
-    # budget allows; a branch elsewhere before the end is a side exit.
-    loops = not single and any(
-        e is not None and e.target == va and (e.insn.name in _BRANCHES or i == count - 1)
-        for i, _, e in emitters
-    )
-    side_exits = any(
-        e is not None
-        and (e.insn.name in _BRANCHES or (e.insn.name == "jal" and insns[i + 1][0] != e.target))
-        for i, _, e in emitters
-        if i < count - 1
-    )
-    variable = loops or side_exits
-
-    prologue = [f"x{r} = X[{r}]" for r in sorted(reads)]
-    if "TR." in text:
-        prologue.append("TR = h.tr")
-    if "TW." in text:
-        prologue.append("TW = h.tw")
-    prologue.append("_n = n")
-    if loops:
-        prologue.append(f"_B = h.budget - {count}")
-    writeback = [f"X[{r}] = x{r}" for r in sorted(writes)]
-    stop = "_n > _B or h.flag" if calls_out else "_n > _B"
-
-    def back_edge(done: int) -> list[str]:
-        return [
-            f"_n += {done}",
-            f"if {stop}:",
-            f"    _t = {va}",
-            "    _c = 0",
-            "    break",
-            "continue",
-        ]
-
-    src = ["def _blk(X, h, n):", *("    " + p for p in prologue), "    try:"]
-    indent = "            " if variable else "        "
-    if variable:
-        src.append("        while True:")
-    line_of: dict[int, int] = {}
-    index_of = {pc: i for i, (pc, _, _) in enumerate(insns)}
-
-    def forward(target: int | None, after: int, hi: int) -> int | None:
-        """The index of ``target`` if it lies strictly after ``after`` and within ``hi``."""
-        q = index_of.get(target) if target is not None else None
-        return q if q is not None and after + 1 < q <= hi and q < count else None
-
-    def emit_range(lo: int, hi: int, ind: str) -> None:
-        """Instructions [lo, hi) at indentation ``ind``; forward branches and jumps inside the
-        range become if/else (the skipped side subtracts what it did not execute from _n)."""
-        i = lo
-        while i < hi:
-            idx, lines, e = emitters[i]
-            for line in lines:
-                src.append(ind + line)
-                line_of[len(src)] = idx
-            if e is None:
-                i += 1
-                continue
-            name = e.insn.name
-            last = i == count - 1
-            if name in _BRANCHES and e.target == va and loops:
-                src.append(f"{ind}if {e.cond}:")
-                src.extend(ind + "    " + t for t in back_edge(i + 1))
-            elif name in _BRANCHES and (q := forward(e.target, i, hi)) is not None:
-                k = q - 1  # an if/else when the "then" side ends with a jump over the "else"
-                ke = emitters[k][2]
-                r = None
-                if k > i and ke is not None and ke.insn.name == "jal" and ke.insn.rd == 0:
-                    r = forward(ke.target, k, hi)
-                src.append(f"{ind}if {e.cond}:")
-                src.append(f"{ind}    _n -= {k - i if r is not None else q - i - 1}")
-                if r is not None:
-                    emit_range(q, r, ind + "    ")
-                src.append(f"{ind}else:")
-                emit_range(i + 1, k if r is not None else q, ind + "    ")
-                if r is not None:
-                    src.append(f"{ind}    _n -= {r - q}")
-                i = r if r is not None else q
-                continue
-            elif name in _BRANCHES and not last:
-                src.extend(
-                    [
-                        f"{ind}if {e.cond}:",
-                        f"{ind}    _t = {e.target}",
-                        f"{ind}    _c = {idx + 1}",
-                        f"{ind}    break",
-                    ]
-                )
-            elif name == "jal" and not last and insns[i + 1][0] != e.target:
-                r = forward(e.target, i, hi)
-                if r is not None:
-                    src.append(f"{ind}_n -= {r - i - 1}")
-                    i = r
-                    continue
-                src.extend([f"{ind}_t = {e.target}", f"{ind}_c = {idx + 1}", f"{ind}break"])
-            if last and variable:
-                if name == "jal" and e.target == va and loops:
-                    src.extend(ind + t for t in back_edge(count))
-                else:
-                    if name in _BRANCHES:
-                        exit_expr = e.next if e.target == va and loops else e.exit
-                    else:
-                        exit_expr = e.exit if e.exit is not None else e.next
-                    src.extend([f"{ind}_t = {exit_expr}", f"{ind}_c = {count}", f"{ind}break"])
-            i += 1
-
-    emit_range(0, count, indent)
-    if variable and (emitters[-1][2] is None):
-        src += [f"{indent}_t = 0", f"{indent}_c = {count}", f"{indent}break"]
-    if not variable and len(src) == len(prologue) + 2:
-        src.append(indent + "pass")
-    src += [
-        "    except Trap as _e:",
-        "        _i = _L[_e.__traceback__.tb_lineno]",
-        "        h.trap_idx = _n - n + _i",
-        "        h.trap_pc = _P[_i]",
-        "        raise",
-    ]
-    if writeback:  # one copy for both the normal and the trapping path
-        src += ["    finally:", *("        " + w for w in writeback)]
-    if variable:
-        src += ["    h.loop_n = _n + _c", "    return _t"]
+            return _illegal_block(h, va, pa, raw, pages)
+        region = single_region(va, raw, insn, pages)
     else:
-        last_pc, _, last_insn = insns[-1]
-        final = emitters[-1][2]
-        if final is not None and final.exit is not None:
-            exit_expr = final.exit
-        else:
-            exit_expr = str((last_pc + (last_insn.length if last_insn else 4)) & M64)
-        src.append(f"    return {exit_expr}")
-    source = "\n".join(src) + "\n"
+        found = _Page(h, va, pa).at(va)
+        assert found is not None
+        raw, insn, _ = found
+        if insn is None:
+            return _illegal_block(h, va, pa, raw, [pa >> 12])
+        reached = None if single else cache.reached_on(pa >> 12)
+        limit = 1 if single else MAX_REGION_INSNS
+        region = discover(h, va, pa, reached, limit)
+    while True:
+        try:
+            return _Codegen(h, region, pa).build()
+        except (SyntaxError, RecursionError, MemoryError):  # pathologically nested code
+            if region.insn_count <= 1:
+                raise
+            region = discover(h, va, pa, cache.reached_on(pa >> 12), region.insn_count // 2)
 
-    g = dict(h.code_cache.globals)
-    pcs = tuple(pc for pc, _, _ in insns)
-    g["_L"] = line_of
-    g["_P"] = pcs
-    exec(compile(source, f"<block {va:#x}>", "exec"), g)
-    return Block(
-        va=va,
-        pa=pa,
-        count=count,
-        fn=g["_blk"],  # type: ignore[arg-type]
-        pages=tuple(pages),
-        pcs=pcs,
-        insns=tuple(i for _, _, i in insns),
-        raws=tuple(r for _, r, _ in insns),
-        loop=variable,
-        source=source,
+
+def single_region(va: int, raw: int, insn: Insn, pages: list[int]) -> Region:
+    """A region of one instruction whose successors all leave it."""
+    node = Node(va, [(va, raw, insn)])
+    nxt = (va + insn.length) & M64
+    if insn.name in _BRANCHES:
+        node.kind, node.succs = BRANCH, [(va + insn.imm) & M64, nxt]
+    elif insn.name == "jal":
+        node.kind, node.succs = JUMP, [(va + insn.imm) & M64]
+    elif is_control(insn):
+        node.kind = DYNAMIC
+    else:
+        node.succs = [nxt]
+    node.horizon = 1
+    return Region(va, {va: node}, pages)
+
+
+def _illegal_block(h: Hart, va: int, pa: int, raw: int, pages: list[int]) -> Block:
+    source = (
+        "def _blk(X, h, n):\n"
+        f"    h.trap_idx = 0\n    h.trap_pc = {va}\n"
+        f"    raise Trap({E.CAUSE_ILLEGAL_INSTRUCTION}, {raw})\n"
     )
+    g = dict(h.code_cache.globals)
+    exec(compile(source, f"<block {va:#x}>", "exec"), g)
+    return Block(va, pa, 1, g["_blk"], tuple(pages), (va,), (None,), (raw,), True, source)
+
+
+def _exit_code(k: int, target: int | str) -> list[str]:
+    """Leave the function at ``target`` with ``k`` instructions retired since ``_n``."""
+    return [f"h.loop_n = _n + {k}" if k else "h.loop_n = _n", f"return {target}"]
+
+
+class _Codegen:
+    """Emits one Python function for a region (see the module docstring)."""
+
+    def __init__(self, h: Hart, region: Region, pa: int) -> None:
+        self.h = h
+        self.region = region
+        self.pa = pa
+        self.nodes = region.nodes
+        self.src: list[str] = []
+        self.line_info: dict[int, tuple[int, int]] = {}  # source line -> (offset, pc)
+        self.reads: set[int] = set()
+        self.writes: set[int] = set()
+        self.inline: set[tuple[Loop | None, int]] = set()  # (level, item) emitted in place
+        self.exits: dict[int, list[int]] = {}  # loop header -> items its breaks go to
+
+    # ---- structure ----------------------------------------------------------------------
+    def item_of(self, pc: int, level: Loop | None) -> int | None:
+        """The item of ``level`` holding node ``pc``: the node itself, or the header of the
+        child loop of ``level`` around it; None when ``pc`` lies outside ``level``."""
+        lp = self.nodes[pc].loop
+        if lp is level:
+            return pc
+        while lp is not None and lp.parent is not level:
+            lp = lp.parent
+        return lp.header.start if lp is not None else None
+
+    def classify(self, src: int, dst: int) -> tuple[str, int]:
+        """How the edge ``src -> dst`` is compiled, and the item it goes to."""
+        region = self.region
+        level = self.nodes[src].loop
+        if not region.internal(src, dst):
+            return _EXIT, dst
+        if (src, dst) in region.back_edges:
+            target = region.loops.get(dst)
+            if target is level:
+                return _CONTINUE, dst
+            if level is not None and target is level.parent:
+                return _BREAK, dst
+            return _EXIT, dst
+        item = self.item_of(dst, level)
+        if item is not None:
+            return _WITHIN, item
+        if level is not None and self.item_of(dst, level.parent) is not None:
+            return _BREAK, self.item_of(dst, level.parent)  # type: ignore[return-value]
+        return _EXIT, dst
+
+    def plan(self) -> None:
+        """Decide which items are emitted in place and which are dispatched (merges)."""
+        region = self.region
+        levels: list[Loop | None] = [None, *region.loops.values()]
+        for lp in region.loops.values():
+            targets: list[int] = []
+            for pc in lp.body:
+                if self.nodes[pc].loop is not lp:
+                    continue
+                for s in self.nodes[pc].succs:
+                    kind, item = self.classify(pc, s)
+                    if kind == _BREAK and item not in targets:
+                        targets.append(item)
+            self.exits[lp.header.start] = targets
+        for level in levels:
+            sites: dict[int, int] = {}
+            for pc, node in self.nodes.items():
+                if node.loop is not level:
+                    continue
+                for s in node.succs:
+                    kind, item = self.classify(pc, s)
+                    if kind == _WITHIN:
+                        sites[item] = sites.get(item, 0) + 1
+            for lp in region.loops.values():
+                if lp.parent is level:
+                    targets = self.exits[lp.header.start]
+                    for item in targets:
+                        if level is None or item != level.header.start:
+                            sites[item] = sites.get(item, 0) + (1 if len(targets) == 1 else 2)
+            for item, count in sites.items():
+                if count == 1:
+                    self.inline.add((level, item))
+
+    def order(self, level: Loop | None, entry: int) -> list[int]:
+        """The items of ``level`` in topological order (forward edges only)."""
+        seen: set[int] = set()
+        post: list[int] = []
+
+        def succ_items(item: int) -> list[int]:
+            lp = self.region.loops.get(item)
+            if lp is not None and lp is not level:
+                return [t for t in self.exits[item] if level is None or t != level.header.start]
+            out = []
+            for s in self.nodes[item].succs:
+                kind, it = self.classify(item, s)
+                if kind == _WITHIN:
+                    out.append(it)
+            return out
+
+        stack = [(entry, succ_items(entry))]
+        seen.add(entry)
+        while stack:
+            item, succs = stack[-1]
+            if succs:
+                s = succs.pop(0)
+                if s not in seen:
+                    seen.add(s)
+                    stack.append((s, succ_items(s)))
+            else:
+                post.append(item)
+                stack.pop()
+        return post[::-1]
+
+    # ---- emission -----------------------------------------------------------------------
+    def emit(self, ind: str, text: str) -> None:
+        self.src.append(ind + text)
+
+    def emit_level(self, level: Loop | None, entry: int, ind: str) -> None:
+        self.emit_item(level, entry, 0, ind, 0)
+        for item in self.order(level, entry)[1:]:
+            if (level, item) not in self.inline:
+                self.emit(ind, f"if _d == {self.nodes[item].index}:")
+                self.emit_item(level, item, 0, ind + "    ", 0)
+
+    def emit_item(self, level: Loop | None, item: int, k: int, ind: str, depth: int) -> None:
+        lp = self.region.loops.get(item)
+        if lp is not None and lp is not level:
+            self.emit_loop(level, lp, k, ind, depth)
+        else:
+            self.emit_node(self.nodes[item], k, ind, depth)
+
+    def emit_loop(self, level: Loop | None, lp: Loop, k: int, ind: str, depth: int) -> None:
+        if k:
+            self.emit(ind, f"_n += {k}")
+        self.emit(ind, "while True:")
+        self.emit_level(lp, lp.header.start, ind + "    ")
+        targets = self.exits[lp.header.start]
+        if len(targets) == 1:
+            item = targets[0]
+            if level is not None and item == level.header.start:
+                self.back_edge(level, 0, ind)
+            elif (level, item) in self.inline:
+                self.emit_item(level, item, 0, ind, depth)
+            else:
+                self.emit(ind, f"_d = {self.nodes[item].index}")
+        elif level is not None and level.header.start in targets:
+            self.emit(ind, f"if _d == {level.header.index}:")
+            self.back_edge(level, 0, ind + "    ")
+
+    def emit_node(self, node: Node, k: int, ind: str, depth: int) -> None:
+        emitters: list[tuple[Emitter, int]] = []
+        for pc, _, insn in node.insns:
+            e = Emitter(insn, pc, k)
+            e.count_base = "_n"
+            SEMANTICS[insn.name](e)
+            self.reads |= e.reads
+            self.writes |= e.writes
+            emitters.append((e, k))
+            k += 1
+        last = emitters[-1][0]
+        lines, cond = forward(
+            emitters, last.cond if node.kind == BRANCH else None, _exit_code, node.kind == DYNAMIC
+        )
+        for line, offset, pc in lines:
+            self.emit(ind, line)
+            self.line_info[len(self.src)] = (offset, pc)
+        if node.kind == BRANCH:
+            assert cond is not None
+            self.branch(node, cond, k, ind, depth)
+        elif node.kind == DYNAMIC:
+            self.leave(last.exit if last.exit is not None else str(last.next), k, ind)
+        else:
+            self.transfer(node.start, node.succs[0], k, ind, depth)
+
+    def branch(self, node: Node, cond: str, k: int, ind: str, depth: int) -> None:
+        taken, fall = node.succs
+        inner = ind + "    "
+        if self.terminal(node.start, taken):
+            self.emit(ind, f"if {cond}:")
+            self.transfer(node.start, taken, k, inner, depth + 1)
+            self.transfer(node.start, fall, k, ind, depth)
+        elif self.terminal(node.start, fall):
+            self.emit(ind, f"if not ({cond}):")
+            self.transfer(node.start, fall, k, inner, depth + 1)
+            self.transfer(node.start, taken, k, ind, depth)
+        else:
+            self.emit(ind, f"if {cond}:")
+            self.transfer(node.start, taken, k, inner, depth + 1)
+            self.emit(ind, "else:")
+            self.transfer(node.start, fall, k, inner, depth + 1)
+
+    def terminal(self, src: int, dst: int) -> bool:
+        """Whether the transfer ends in continue, break or return (code after it is dead)."""
+        return self.classify(src, dst)[0] != _WITHIN
+
+    def transfer(self, src: int, dst: int, k: int, ind: str, depth: int) -> None:
+        kind, item = self.classify(src, dst)
+        level = self.nodes[src].loop
+        if kind == _EXIT:
+            self.leave(str(dst), k, ind)
+        elif kind == _CONTINUE:
+            assert level is not None
+            self.back_edge(level, k, ind)
+        elif kind == _WITHIN:
+            if (level, item) in self.inline and depth < _MAX_INLINE_DEPTH:
+                self.emit_item(level, item, k, ind, depth)
+            else:
+                if (level, item) in self.inline:  # too deep: dispatch it after all
+                    self.inline.discard((level, item))
+                if k:
+                    self.emit(ind, f"_n += {k}")
+                self.emit(ind, f"_d = {self.nodes[item].index}")
+        else:  # _BREAK out of the innermost loop
+            assert level is not None
+            if k:
+                self.emit(ind, f"_n += {k}")
+            if len(self.exits[level.header.start]) > 1:
+                self.emit(ind, f"_d = {self.nodes[item].index}")
+            self.emit(ind, "break")
+
+    def back_edge(self, level: Loop, k: int, ind: str) -> None:
+        if k:
+            self.emit(ind, f"_n += {k}")
+        self.emit(ind, f"if _n > _B{level.header.index}:")
+        self.emit(ind, "    h.loop_n = _n")
+        self.emit(ind, f"    return {level.header.start}")
+        self.emit(ind, "continue")
+
+    def leave(self, target: str, k: int, ind: str) -> None:
+        for line in _exit_code(k, target):
+            self.emit(ind, line)
+
+    # ---- the function -------------------------------------------------------------------
+    def build(self) -> Block:
+        region = self.region
+        self.plan()
+        body_start = len(self.src)
+        self.emit_level(None, region.entry, "        ")
+        body = self.src[body_start:]
+        text = "\n".join(body)
+        prologue = [f"x{r} = X[{r}]" for r in sorted(self.reads)]
+        if "TR[" in text:
+            prologue.append("TR = h.tr")
+        if "TW[" in text:
+            prologue.append("TW = h.tw")
+        prologue.append("_n = n")
+        if region.loops:
+            prologue.append("_b = h.budget")
+            prologue.extend(
+                f"_B{lp.header.index} = _b - {lp.header.horizon}" for lp in region.loops.values()
+            )
+        head = ["def _blk(X, h, n):", *("    " + p for p in prologue), "    try:"]
+        shift = len(head)
+        lines = head + body
+        info = {line + shift: value for line, value in self.line_info.items()}
+        lines += [
+            "    except Trap as _e:",
+            "        _i = _LN[_e.__traceback__.tb_lineno]",
+            "        h.trap_idx = _n - n + _i[0]",
+            "        h.trap_pc = _i[1]",
+            "        raise",
+        ]
+        if self.writes:  # one copy for the normal and the trapping path
+            lines += ["    finally:", *(f"        X[{r}] = x{r}" for r in sorted(self.writes))]
+        source = "\n".join(lines) + "\n"
+        g = dict(self.h.code_cache.globals)
+        g["_LN"] = info
+        exec(compile(source, f"<block {region.entry:#x}>", "exec"), g)
+        ordered = sorted(region.nodes.values(), key=lambda nd: nd.index)
+        insns = [i for nd in ordered for i in nd.insns]
+        entry = region.nodes[region.entry]
+        return Block(
+            va=region.entry,
+            pa=self.pa,
+            count=entry.horizon,
+            fn=g["_blk"],  # type: ignore[arg-type]
+            pages=tuple(region.pages),
+            pcs=tuple(pc for pc, _, _ in insns),
+            insns=tuple(i for _, _, i in insns),
+            raws=tuple(r for _, r, _ in insns),
+            loop=True,
+            source=source,
+        )

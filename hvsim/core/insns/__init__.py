@@ -1,18 +1,30 @@
 """Instruction semantics: one small definition per instruction, grouped by extension.
 
 A definition is a function that *emits Python source* for one decoded instruction into an
-:class:`Emitter`.  The block translator (:mod:`hvsim.core.translate`) strings the emitted lines
-of a basic block into one generated function; single-step/trace mode translates one-instruction
-blocks from the very same definitions, so there is no second copy of the semantics.
+:class:`Emitter`.  The region compiler (:mod:`hvsim.core.translate`) strings the emitted code of
+the instructions of a region into one generated function, and the cold tier
+(:mod:`hvsim.core.interp`) feeds the same definitions symbolic operands to get one generic
+function per instruction shape, so there is no second copy of the semantics.
 
-Conventions inside emitted code (see :mod:`hvsim.core.translate` for the prologue):
+Conventions inside emitted code:
 
-* guest registers live in locals ``x1`` .. ``x31``; ``x0`` reads as the literal ``0`` and writes
-  to it go to the throw-away local ``_``; values are unsigned 64-bit Python ints;
+* guest registers are unsigned 64-bit Python ints.  A definition reads a register through
+  :attr:`Emitter.rs1` / :attr:`Emitter.rs2` when it needs that exact value, or through
+  :attr:`Emitter.lo1` / :attr:`Emitter.lo2` when only its value modulo 2**64 matters (an
+  operand of ``+``, ``-``, ``*``, ``<<`` or of a mask), which lets the compiler skip
+  reducing a forwarded intermediate result;
+* a result is written with :meth:`Emitter.set_rd`, given as an expression and whether it may
+  lie outside [0, 2**64) (``wrap``: the compiler reduces it with ``& M`` only where needed);
+  other writes go through :attr:`Emitter.rd` inside :meth:`Emitter.line` statements;
+* a memory access has a fast path and a slow path (:meth:`Emitter.guarded`);
 * ``h`` is the hart, ``n`` the number of instructions retired in this batch before the block;
-* ``M`` = 2**64-1, ``S`` = 2**63 (``(v ^ S) - S`` is the signed value of ``v``);
+  ``M`` = 2**64-1, ``S`` = 2**63 (``(v ^ S) - S`` is the signed value of ``v``);
 * helpers (slow-path memory access, CSR access, traps) are block globals named in
-  :data:`hvsim.core.translate.BLOCK_GLOBALS`.
+  :func:`hvsim.core.translate.block_globals`.
+
+In *token* mode (the region compiler) register reads come out as placeholders that
+:mod:`hvsim.core.forward` resolves to a local ``xN`` or a forwarded expression; in symbolic
+mode (the cold tier) they are ``X[_rs1]``-style list accesses.
 
 A definition that ends the block sets :attr:`Emitter.exit` to an expression for the next pc.
 Definitions register themselves with :func:`semantics`.
@@ -30,6 +42,13 @@ _CALL = re.compile(r"[A-Za-z_]\w*\(")
 
 if TYPE_CHECKING:
     from hvsim.isa.decode import Insn
+
+#: Placeholders of token mode (see hvsim.core.forward): «N5» reads x5 exactly, «L5» modulo
+#: 2**64; a line «D5|1»expr assigns expr to x5 (1: expr may wrap); «SYNC» and «FLAG» mark
+#: the slow path of a memory access (registers are made exact there; the hart may ask the
+#: block to stop afterwards).
+SYNC = "\u00abSYNC\u00bb"
+FLAG = "\u00abFLAG\u00bb"
 
 
 class Emitter:
@@ -61,21 +80,33 @@ class Emitter:
         self.count_base = "n"  # the local counting retired instructions before this block
 
     # operands -------------------------------------------------------------------------------
-    def _src(self, r: int) -> str:
+    def _src(self, r: int, kind: str) -> str:
         if r == 0:
             return "0"
         if isinstance(r, Sym):  # generic (cold-code) function: registers live in X
             return f"X[{r}]"
         self.reads.add(r)
-        return f"x{r}"
+        return f"\u00ab{kind}{r}\u00bb"
 
     @property
     def rs1(self) -> str:
-        return self._src(self.insn.rs1)
+        """rs1's exact value."""
+        return self._src(self.insn.rs1, "N")
 
     @property
     def rs2(self) -> str:
-        return self._src(self.insn.rs2)
+        """rs2's exact value."""
+        return self._src(self.insn.rs2, "N")
+
+    @property
+    def lo1(self) -> str:
+        """rs1 where only its value modulo 2**64 matters."""
+        return self._src(self.insn.rs1, "L")
+
+    @property
+    def lo2(self) -> str:
+        """rs2 where only its value modulo 2**64 matters."""
+        return self._src(self.insn.rs2, "L")
 
     @property
     def rd(self) -> str:
@@ -102,6 +133,10 @@ class Emitter:
         """Expression: instructions retired in this batch before this instruction."""
         return f"{self.count_base} + {self.idx}" if self.idx else self.count_base
 
+    @property
+    def symbolic(self) -> bool:
+        return isinstance(self.insn.rd, Sym)
+
     # output -----------------------------------------------------------------------------------
     def line(self, text: str) -> None:
         self.lines.append(text)
@@ -111,13 +146,33 @@ class Emitter:
         self.cond, self.target = cond, target
         self.exit = f"{target} if {cond} else {self.next}"
 
-    def set_rd(self, expr: str) -> None:
-        """``rd = expr``; with rd = x0 only an expression that calls a helper (a load, a CSR
-        access, ...) is kept, for its side effects and traps."""
+    def set_rd(self, expr: str, wrap: bool = False) -> None:
+        """``rd = expr``.  ``wrap``: expr is right modulo 2**64 but may lie outside
+        [0, 2**64) (a sum, a product, a signed value) and must be reduced before it is
+        stored.  With rd = x0 only an expression that calls a helper (a load, a CSR access,
+        ...) is kept, for its side effects and traps."""
         target = self.rd
-        if target == "_" and not _CALL.search(expr):
+        if target == "_":
+            if _CALL.search(expr):
+                self.line(f"_ = {expr}")
             return
-        self.line(f"{target} = {expr}")
+        if self.symbolic:
+            self.line(f"{target} = ({expr}) & M" if wrap else f"{target} = {expr}")
+        else:
+            self.line(f"\u00abD{self.insn.rd}|{int(wrap)}\u00bb{expr}")
+
+    def guarded(self, fast: str, slow: str) -> None:
+        """``fast``, or ``slow`` when it raises KeyError/IndexError (a software-TLB miss, a
+        misaligned or wrapped address: see :mod:`hvsim.core.insns.rv64i`).  ``try`` costs
+        nothing in CPython 3.11 until it fires."""
+        self.line(f"try: {fast}")
+        if self.symbolic:
+            self.line(f"except MISS: {slow}")
+        else:
+            self.line("except MISS:")
+            self.line("    " + SYNC)
+            self.line("    " + slow)
+            self.line("    " + FLAG)
 
 
 Definition = Callable[[Emitter], None]
@@ -141,17 +196,23 @@ def semantics(*names: str, ends_block: bool = False) -> Callable[[Definition], D
     return register
 
 
-def register_rr(templates: dict[str, str]) -> None:
-    """Register register-register operations given as ``rd = template(a=rs1, b=rs2)``."""
+def register_rr(templates: dict[str, tuple[str, bool]]) -> None:
+    """Register register-register operations given as ``rd = template`` with ``wrap`` (see
+    :meth:`Emitter.set_rd`): in the template ``{a}``/``{b}`` are rs1/rs2 exactly, ``{la}``/
+    ``{lb}`` rs1/rs2 modulo 2**64."""
 
-    def definition(template: str) -> Definition:
+    def definition(template: str, wrap: bool) -> Definition:
         def emit(e: Emitter) -> None:
-            e.set_rd(template.format(a=e.rs1, b=e.rs2))
+            fields = {}
+            for key, get in (("a", "rs1"), ("b", "rs2"), ("la", "lo1"), ("lb", "lo2")):
+                if "{" + key + "}" in template:
+                    fields[key] = getattr(e, get)
+            e.set_rd(template.format(**fields), wrap)
 
         return emit
 
-    for name, template in templates.items():
-        semantics(name)(definition(template))
+    for name, (template, wrap) in templates.items():
+        semantics(name)(definition(template, wrap))
 
 
 def load_all() -> None:

@@ -9,25 +9,64 @@ M = (1 << 64) - 1
 S = 1 << 63
 
 # ---- register-register and register-immediate arithmetic ---------------------------------
+#: The signed 32-bit value of an expression's low 32 bits (an RV64 ``*W`` result).
+SEXT32 = "((({}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000"
+
+
+def _sext32(expr: str) -> str:
+    return SEXT32.format(expr)
+
+
+# name: (template, wrap); {a}/{b} are rs1/rs2 exactly, {la}/{lb} modulo 2**64
 _RR = {
-    "add": "({a} + {b}) & M",
-    "sub": "({a} - {b}) & M",
-    "and": "{a} & {b}",
-    "or": "{a} | {b}",
-    "xor": "{a} ^ {b}",
-    "sll": "({a} << ({b} & 63)) & M",
-    "srl": "{a} >> ({b} & 63)",
-    "sra": "((({a} ^ S) - S) >> ({b} & 63)) & M",
-    "slt": "1 if ({a} ^ S) < ({b} ^ S) else 0",
-    "sltu": "1 if {a} < {b} else 0",
-    "addw": "(((({a} + {b}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M",
-    "subw": "(((({a} - {b}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M",
-    "sllw": "(((({a} << ({b} & 31)) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M",
-    "srlw": "(((({a} & 0xFFFFFFFF) >> ({b} & 31)) ^ 0x80000000) - 0x80000000) & M",
-    "sraw": "(((({a} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> ({b} & 31)) & M",
+    "and": ("{a} & {b}", False),
+    "sll": ("{la} << ({lb} & 63)", True),
+    "srl": ("{a} >> ({lb} & 63)", False),
+    "sra": ("(({a} ^ S) - S) >> ({lb} & 63)", True),
+    "slt": ("1 if ({a} ^ S) < ({b} ^ S) else 0", False),
+    "sltu": ("1 if {a} < {b} else 0", False),
+    "addw": (_sext32("{la} + {lb}"), True),
+    "subw": (_sext32("{la} - {lb}"), True),
+    "sllw": (_sext32("{la} << ({lb} & 31)"), True),
+    "srlw": (_sext32("({la} & 0xFFFFFFFF) >> ({lb} & 31)"), True),
+    "sraw": ("((({la} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> ({lb} & 31)", True),
 }
 
 register_rr(_RR)
+
+
+@semantics("add")
+def add(e: Emitter) -> None:
+    if e.insn.rs1 == 0:  # c.mv / mv
+        e.set_rd(e.rs2)
+    elif e.insn.rs2 == 0:
+        e.set_rd(e.rs1)
+    else:
+        e.set_rd(f"{e.lo1} + {e.lo2}", True)
+
+
+@semantics("sub")
+def sub(e: Emitter) -> None:
+    if e.insn.rs2 == 0:
+        e.set_rd(e.rs1)
+    else:
+        e.set_rd(f"{e.lo1} - {e.lo2}", True)
+
+
+def _bitwise(op: str):
+    def emit(e: Emitter) -> None:
+        if e.insn.rs1 == 0:
+            e.set_rd(e.rs2 if op != "&" else "0")
+        elif e.insn.rs2 == 0:
+            e.set_rd(e.rs1 if op != "&" else "0")
+        else:
+            e.set_rd(f"{e.rs1} {op} {e.rs2}")
+
+    return emit
+
+
+semantics("or")(_bitwise("|"))
+semantics("xor")(_bitwise("^"))
 
 
 @semantics("addi")
@@ -37,17 +76,20 @@ def addi(e: Emitter) -> None:
     elif e.imm == 0:
         e.set_rd(e.rs1)
     else:
-        e.set_rd(f"({e.rs1} + {e.imm}) & M")  # a small signed addend is cheaper than 2**64-k
+        e.set_rd(f"{e.lo1} + {e.imm}", True)  # a small signed addend is cheaper than 2**64-k
 
 
 @semantics("addiw")
 def addiw(e: Emitter) -> None:
-    e.set_rd(f"(((({e.rs1} + {e.imm}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M")
+    e.set_rd(_sext32(f"{e.lo1} + {e.imm}"), True)
 
 
 @semantics("andi")
 def andi(e: Emitter) -> None:
-    e.set_rd(f"{e.rs1} & {e.imm & M}")
+    if not e.symbolic and e.imm >= 0:
+        e.set_rd(f"{e.lo1} & {e.imm}")  # a small mask: only the low bits of rs1 matter
+    else:
+        e.set_rd(f"{e.rs1} & {e.imm & M}")
 
 
 @semantics("ori")
@@ -72,7 +114,7 @@ def sltiu(e: Emitter) -> None:
 
 @semantics("slli")
 def slli(e: Emitter) -> None:
-    e.set_rd(f"({e.rs1} << {e.imm}) & M")
+    e.set_rd(f"{e.lo1} << {e.imm}", True)
 
 
 @semantics("srli")
@@ -82,22 +124,25 @@ def srli(e: Emitter) -> None:
 
 @semantics("srai")
 def srai(e: Emitter) -> None:
-    e.set_rd(f"((({e.rs1} ^ S) - S) >> {e.imm}) & M")
+    e.set_rd(f"(({e.rs1} ^ S) - S) >> {e.imm}", True)
 
 
 @semantics("slliw")
 def slliw(e: Emitter) -> None:
-    e.set_rd(f"(((({e.rs1} << {e.imm}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M")
+    e.set_rd(_sext32(f"{e.lo1} << {e.imm}"), True)
 
 
 @semantics("srliw")
 def srliw(e: Emitter) -> None:
-    e.set_rd(f"(((({e.rs1} & 0xFFFFFFFF) >> {e.imm}) ^ 0x80000000) - 0x80000000) & M")
+    if not e.symbolic and e.imm:  # the result is below 2**31: sign extension is the identity
+        e.set_rd(f"({e.lo1} & 0xFFFFFFFF) >> {e.imm}")
+    else:
+        e.set_rd(_sext32(f"({e.lo1} & 0xFFFFFFFF) >> {e.imm}"), True)
 
 
 @semantics("sraiw")
 def sraiw(e: Emitter) -> None:
-    e.set_rd(f"(((({e.rs1} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> {e.imm}) & M")
+    e.set_rd(f"((({e.lo1} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> {e.imm}", True)
 
 
 @semantics("lui")
@@ -122,7 +167,7 @@ def jal(e: Emitter) -> None:
 @semantics("jalr")
 def jalr(e: Emitter) -> None:
     # The target is computed before rd is written: rd may equal rs1.
-    e.line(f"_t = ({e.rs1} + {e.imm}) & {M - 1}")
+    e.line(f"_t = ({e.lo1} + {e.imm}) & {M - 1}")
     e.set_rd(str(e.next))
     e.exit = "_t"
 
@@ -135,17 +180,26 @@ _BRANCH = {
     "bltu": "{a} < {b}",
     "bgeu": "{a} >= {b}",
 }
+#: Signed comparisons with x0 (bltz, bgez, bgtz, blez) need no sign flip.
+_BRANCH_ZERO_RS2 = {"blt": "{a} >= S", "bge": "{a} < S"}
+_BRANCH_ZERO_RS1 = {"blt": "0 < {b} < S", "bge": "not 0 < {b} < S"}
 
 
-def _branch(template: str):
+def _branch(name: str, template: str):
     def emit(e: Emitter) -> None:
-        e.branch(template.format(a=e.rs1, b=e.rs2), (e.pc + e.imm) & M)
+        tpl = template
+        if e.insn.rs2 == 0 and e.insn.rs1 != 0 and name in _BRANCH_ZERO_RS2:
+            tpl = _BRANCH_ZERO_RS2[name]
+        elif e.insn.rs1 == 0 and e.insn.rs2 != 0 and name in _BRANCH_ZERO_RS1:
+            tpl = _BRANCH_ZERO_RS1[name]
+        fields = {k: getattr(e, f) for k, f in (("a", "rs1"), ("b", "rs2")) if "{" + k + "}" in tpl}
+        e.branch(tpl.format(**fields), (e.pc + e.imm) & M)
 
     return emit
 
 
 for _name, _tpl in _BRANCH.items():
-    semantics(_name)(_branch(_tpl))
+    semantics(_name)(_branch(_name, _tpl))
 
 
 # ---- loads and stores ------------------------------------------------------------------------
@@ -168,26 +222,36 @@ _STORES = {
 
 
 def address(e: Emitter) -> str:
-    """Emit the effective-address computation into ``_a`` and return ``_a``."""
+    """The effective address as an expression (a register, a constant, or ``_a``).
+
+    The sum is not reduced modulo 2**64: an address that wraps finds no TLB entry, or an
+    index outside RAM, and the slow path (which reduces it) handles it.
+    """
     if e.insn.rs1 == 0:
-        e.line(f"_a = {e.imm & M}")
-    elif e.imm == 0:
-        e.line(f"_a = {e.rs1}")
-    else:
-        e.line(f"_a = ({e.rs1} + {e.imm}) & M")
+        return str(e.imm & M)
+    if e.imm == 0:
+        return e.rs1
+    e.line(f"_a = {e.rs1} + {e.imm}")
     return "_a"
+
+
+def _key(size: int) -> int:
+    """TLB key mask: the page address, plus the low bits that must be zero when aligned."""
+    return (M & ~0xFFF) | (size - 1)
 
 
 def _load(size: int, signed: bool, view: str, shift: int):
     def emit(e: Emitter) -> None:
         a = address(e)
-        e.line(f"_p = TR.get({a} >> 12)")
-        fast = f"_p is not None and not {a} & {size - 1}" if size > 1 else "_p is not None"
-        value = f"{view}[({a} + _p) >> {shift}]" if shift else f"{view}[{a} + _p]"
+        index = f"{a} + TR[{a} & {_key(size)}]"
+        value = f"{view}[({index}) >> {shift}]" if shift else f"{view}[{index}]"
         if signed:
             value += " & M"
-        slow = f"LOAD(h, {a}, {size}, {signed}, {e.count}, {tinst(e)})"
-        e.set_rd(f"{value} if {fast} else {slow}")
+        rd = e.rd
+        # a TLB miss (KeyError), a misaligned access (its key is never present) or a wrapped
+        # address (IndexError) takes the slow path
+        slow = f"{rd} = LOAD(h, {a} & M, {size}, {signed}, {e.count}, {tinst(e)})"
+        e.guarded(f"{rd} = {value}", slow)
 
     return emit
 
@@ -197,13 +261,11 @@ def _store(size: int, view: str, shift: int):
 
     def emit(e: Emitter) -> None:
         a = address(e)
-        src = e.rs2
-        value = src if size == 8 else f"{src} & {mask:#x}"
-        e.line(f"_p = TW.get({a} >> 12)")
-        fast = f"_p is not None and not {a} & {size - 1}" if size > 1 else "_p is not None"
-        index = f"({a} + _p) >> {shift}" if shift else f"{a} + _p"
-        e.line(f"if {fast}: {view}[{index}] = {value}")
-        e.line(f"else: STORE(h, {a}, {size}, {src}, {e.count}, {tinst(e)})")
+        value = e.rs2 if size == 8 else f"{e.lo2} & {mask:#x}"
+        index = f"{a} + TW[{a} & {_key(size)}]"
+        target = f"{view}[({index}) >> {shift}]" if shift else f"{view}[{index}]"
+        slow = f"STORE(h, {a} & M, {size}, {value}, {e.count}, {tinst(e)})"
+        e.guarded(f"{target} = {value}", slow)
 
     return emit
 

@@ -8,19 +8,19 @@ M = (1 << 64) - 1
 S = 1 << 63
 
 _MUL = {
-    "mul": "({a} * {b}) & M",
-    "mulh": "(((({a} ^ S) - S) * (({b} ^ S) - S)) >> 64) & M",
-    "mulhsu": "(((({a} ^ S) - S) * {b}) >> 64) & M",
-    "mulhu": "({a} * {b}) >> 64",
-    "mulw": "(((({a} * {b}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) & M",
-    "divu": "{a} // {b} if {b} else M",
-    "remu": "{a} % {b} if {b} else {a}",
-    "div": "DIV({a}, {b})",
-    "rem": "REM({a}, {b})",
-    "divw": "DIVW({a}, {b})",
-    "remw": "REMW({a}, {b})",
-    "divuw": "DIVUW({a}, {b})",
-    "remuw": "REMUW({a}, {b})",
+    "mul": ("{la} * {lb}", True),
+    "mulh": ("((({a} ^ S) - S) * (({b} ^ S) - S)) >> 64", True),
+    "mulhsu": ("((({a} ^ S) - S) * {b}) >> 64", True),
+    "mulhu": ("({a} * {b}) >> 64", False),
+    "mulw": ("((({la} * {lb}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000", True),
+    "divu": ("{a} // {b} if {b} else M", False),
+    "remu": ("{a} % {b} if {b} else {a}", False),
+    "div": ("DIV({a}, {b})", False),
+    "rem": ("REM({a}, {b})", False),
+    "divw": ("DIVW({a}, {b})", False),
+    "remw": ("REMW({a}, {b})", False),
+    "divuw": ("DIVUW({a}, {b})", False),
+    "remuw": ("REMUW({a}, {b})", False),
 }
 
 register_rr(_MUL)
