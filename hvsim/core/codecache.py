@@ -39,6 +39,10 @@ class CodeCache:
         # page offsets of the instructions the cold tier has run, per physical page: regions
         # only follow edges into code that has executed (see hvsim.core.region)
         self.reached: dict[int, set[int]] = {}
+        # tuning and testing knobs: runs before a block is compiled, and whether regions
+        # follow edges into code that never ran (tests use both to exercise the compiler)
+        self.hot_threshold = interp.HOT_THRESHOLD
+        self.follow_unreached = False
         self.harts: list[Hart] = []
         self.globals = block_globals(hart)
         self.translations = 0  # blocks compiled
@@ -107,7 +111,12 @@ class CodeCache:
             return compiled.entry
 
         self.cold_blocks += 1
-        fn = interp.make_cold([step(first)], None if single else more, None if single else promote)
+        fn = interp.make_cold(
+            [step(first)],
+            None if single else more,
+            None if single else promote,
+            self.hot_threshold,
+        )
         cold_block = Block(
             va=va,
             pa=pa,
@@ -123,6 +132,8 @@ class CodeCache:
 
     def reached_on(self, page: int) -> set[int]:
         """Offsets of the instructions on physical page ``page`` that have executed."""
+        if self.follow_unreached:
+            return _EVERYWHERE  # type: ignore[return-value]
         found = self.reached.get(page)
         if found is None:
             found = self.reached[page] = set()
@@ -143,6 +154,19 @@ class CodeCache:
             self.blocks.pop(key, None)
         for hart in self.harts:
             hart.flush_jump_caches()
+
+
+class _Everywhere:
+    """A set that holds every offset (``CodeCache.follow_unreached``)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def add(self, item: int) -> None:
+        pass
+
+
+_EVERYWHERE = _Everywhere()
 
 
 def _raise_illegal(raw: int, X: list[int], h: Hart, n: int) -> int:

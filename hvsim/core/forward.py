@@ -86,9 +86,7 @@ def _analyse(emitters: list[tuple[Emitter, int]]) -> list[_Insn]:
         text = "\n".join(e.lines)
         traps = "(h," in text or "(h)" in text or "raise " in text
         guarded = any(line.strip() == SYNC for line in lines)
-        out.append(
-            _Insn(e, k, lines, def_reg, def_expr, def_wrap, set(e.writes), traps, guarded)
-        )
+        out.append(_Insn(e, k, lines, def_reg, def_expr, def_wrap, set(e.writes), traps, guarded))
     return out
 
 

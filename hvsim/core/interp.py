@@ -109,6 +109,7 @@ def make_cold(
     steps: list[tuple[int, Callable[..., int]]],
     more: Callable[[], tuple | None] | None,
     promote: Callable[[object], tuple] | None,
+    threshold: int = HOT_THRESHOLD,
 ) -> Callable[..., int]:
     """A block function that interprets ``steps`` [(pc, fn(X, h, n))] and promotes itself.
 
@@ -116,7 +117,8 @@ def make_cold(
     when the block ends there).  Like a compiled superblock the function runs until control
     leaves the decoded sequence, reports the instructions it retired in ``h.loop_n`` and the
     trapping instruction in ``h.trap_idx`` / ``h.trap_pc``.  ``promote(h)`` compiles the block
-    and returns its entry.
+    and returns its entry; it is called when the block starts for the ``threshold + 1``-th
+    time.
     """
     runs = 0
     promoted: tuple | None = None
@@ -126,7 +128,7 @@ def make_cold(
         nonlocal runs, promoted, more
         if promoted is None and promote is not None:
             runs += 1
-            if runs > HOT_THRESHOLD:
+            if runs > threshold:
                 promoted = promote(h)
         # the dispatcher checked this cold block's bound against the budget, not the compiled
         # region's: run the region only if its entry horizon fits too

@@ -181,7 +181,6 @@ _BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu"}
 FORWARD_SKIP = 256
 
 
-
 # How a transfer of control is compiled (see _Codegen.transfer)
 _EXIT, _CONTINUE, _WITHIN, _BREAK = "exit", "continue", "within", "break"
 #: Deepest if/else nesting of inlined code before successors are dispatched instead.

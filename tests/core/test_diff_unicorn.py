@@ -284,7 +284,11 @@ MUST_COVER |= {"jalr", "c.lui", "c.addi4spn", "c.sdsp", "c.bnez", "c.subw", "lb"
 MUST_COVER |= {"bnez"}  # the counted loops
 
 
-def test_random_rv64imc_matches_unicorn(make_machine) -> None:
+@pytest.mark.parametrize("tier", ["cold", "compiled"])
+def test_random_rv64imc_matches_unicorn(make_machine, tier: str) -> None:
+    """``cold``: the programs run a few times, so the cold tier interprets them; ``compiled``:
+    every block is compiled on its first run into a region that follows every edge, so the
+    region compiler and value forwarding run the same programs."""
     seen: set[str] = set()
 
     @settings(
@@ -300,6 +304,9 @@ def test_random_rv64imc_matches_unicorn(make_machine) -> None:
         note(case.source)
         seen.update(mnemonics(case.source))
         m = make_machine()
+        if tier == "compiled":
+            m.hart.code_cache.hot_threshold = 0
+            m.hart.code_cache.follow_unreached = True
         code = m.asm(case.source, m.CODE)
         data = case.data
         regs = initial_registers(case, m.DATA)

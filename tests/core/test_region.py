@@ -1,0 +1,254 @@
+"""The region compiler and value forwarding (hvsim.core.region, .translate, .forward).
+
+Two kinds of check:
+
+* structure: which blocks a region holds, its loops and their nesting, irreducible flow,
+  horizons, and that code that never ran stays out;
+* behaviour: programs run *compiled* (every block compiled on its first run into a region
+  that follows every edge) must end in exactly the state of the same programs single-stepped
+  through the cold tier, which shares no code with the compiler or the forwarding pass beyond
+  the instruction definitions.  That includes precise traps in the middle of forwarded
+  chains, where the registers the trap handler sees must be the architectural ones.
+"""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+
+from hvsim.core.region import discover
+from hvsim.core.trap import StopReason
+
+M64 = (1 << 64) - 1
+UNMAPPED = 0x4000_0000  # below RAM, no device: any access there is an access fault
+
+
+def compiled(m) -> None:
+    m.hart.code_cache.hot_threshold = 0
+    m.hart.code_cache.follow_unreached = True
+
+
+def region_of(m, code: str, at: int | None = None):
+    m.load(code)
+    pc = m.CODE if at is None else at
+    return discover(m.hart, pc, pc, None)
+
+
+def state(m) -> tuple:
+    h = m.hart
+    return (
+        tuple(h.x),
+        h.pc,
+        m.csr("mepc"),
+        m.csr("mcause"),
+        m.csr("mtval"),
+        m.csr("minstret"),
+        m.mem.read_bytes(m.DATA, 256),
+    )
+
+
+def run_both(make_machine, code: str, regs: dict[int, int], steps: int) -> tuple[tuple, tuple]:
+    """(state after running ``steps`` compiled, state after single-stepping them)."""
+    results = []
+    for tier in ("compiled", "stepped"):
+        m = make_machine()
+        if tier == "compiled":
+            compiled(m)
+        m.load(code)
+        for r, v in regs.items():
+            m.hart.x[r] = v
+        m.mem.write_bytes(m.DATA, bytes(range(256)))
+        if tier == "compiled":
+            done = 0
+            while done < steps:
+                n, reason = m.hart.run(steps - done)
+                done += n
+                if n == 0 and reason is not StopReason.BUDGET:
+                    break
+        else:
+            done = 0
+            for _ in range(4 * steps):  # a trap takes a step and retires nothing
+                if done == steps:
+                    break
+                done += m.hart.run(1)[0]
+        results.append(state(m))
+    return results[0], results[1]
+
+
+# ---- structure ----------------------------------------------------------------------------------
+NESTED = """
+    .option norvc
+    li t0, 3
+outer:
+    li t1, 4
+inner:
+    addi a0, a0, 1
+    addi t1, t1, -1
+    bnez t1, inner
+    addi t0, t0, -1
+    bnez t0, outer
+    ret
+"""
+
+
+def test_nested_loops_are_found_and_nested(m) -> None:
+    region = region_of(m, NESTED)
+    assert len(region.loops) == 2
+    inner = min(region.loops.values(), key=lambda lp: len(lp.body))
+    outer = max(region.loops.values(), key=lambda lp: len(lp.body))
+    assert inner.parent is outer and inner in outer.children
+    assert inner.header.start == m.CODE + 8 and outer.header.start == m.CODE + 4
+    assert inner.body < outer.body
+
+
+def test_horizon_is_the_longest_path_to_a_back_edge(m) -> None:
+    region = region_of(m, NESTED)
+    inner = region.nodes[m.CODE + 8]
+    # the inner body (3), or the inner body, the outer latch (2) and the ret (1) that leaves
+    assert inner.horizon == 3 + 2 + 1
+    assert region.nodes[m.CODE + 20].horizon == 2 + 1
+    # the entry: li t0 and li t1, then the inner header's horizon
+    assert region.nodes[m.CODE].horizon == 1 + 1 + 6
+
+
+def test_code_that_never_ran_stays_out_of_the_region(m) -> None:
+    m.load(NESTED)
+    pc = m.CODE
+    region = discover(m.hart, pc, pc, {0, 4, 8, 12, 16})  # reached: up to the inner bnez
+    assert sorted(region.nodes) == [pc, pc + 8]  # li t0, li t1 | the inner loop
+    assert pc + 20 in region.nodes[pc + 8].succs  # the outer latch: an exit
+    assert len(region.loops) == 1
+
+
+def test_irreducible_flow_leaves_the_region(m) -> None:
+    # two loops entered in the middle: a -> b -> c -> b, and a -> c directly
+    code = """
+        beqz a0, 2f
+    1:  addi a1, a1, 1
+    2:  addi a2, a2, 1
+        bnez a3, 1b
+        ret
+    """
+    region = region_of(m, code)
+    assert not region.loops  # neither block dominates the other: no natural loop
+    assert region.excluded
+
+
+def test_compiled_nested_loops_count_exactly(make_machine) -> None:
+    a, b = run_both(make_machine, NESTED, {}, 46)  # all but the ret
+    assert a == b
+    assert a[0][10] == 12  # a0 = 3 x 4
+
+
+def test_batch_end_inside_a_region_is_exact(make_machine) -> None:
+    """Budgets that end anywhere inside nested loops retire exactly the budget."""
+    for budget in range(1, 45):
+        m = make_machine()
+        compiled(m)
+        m.load(NESTED)
+        n, _ = m.hart.run(budget)
+        assert n == budget
+        ref = make_machine()
+        ref.load(NESTED)
+        for _ in range(n):
+            ref.hart.run(1)
+        assert m.hart.x == ref.hart.x and m.hart.pc == ref.hart.pc
+
+
+# ---- forwarding ------------------------------------------------------------------------------
+def test_forwarded_value_reading_its_own_register_stays_exact(make_machine) -> None:
+    """The pattern Linux's slob_free_pages compiles to: a0 = a0 - a5 read once by the next
+    instruction, which writes a5, with a load (a possible trap) before a0 is rewritten."""
+    code = """
+        sub a0, a0, a5
+        srli a5, a0, 12
+        ld a4, 0(s1)
+        sub a5, a5, a4
+        li a4, 56
+        mul a5, a5, a4
+        add a0, a3, a5
+    """
+    regs = {10: 0xFFFF_AF80_03D2_AA40, 15: 0xFFFF_AF80_0000_0000, 9: 0, 13: 0x1000}
+    for steps in range(1, 8):
+        a, b = run_both(make_machine, code, {**regs, 9: 0x8010_0000}, steps)
+        assert a == b, steps
+
+
+def test_trap_in_a_forwarded_chain_sees_the_architectural_registers(make_machine) -> None:
+    code = f"""
+        li t3, {UNMAPPED}
+        addi a0, a0, 5
+        slli a0, a0, 3
+        xor a1, a0, a2
+        ld a3, 0(t3)
+        add a0, a1, a1
+        addi a1, a1, 1
+    """
+    a, b = run_both(make_machine, code, {10: 7, 12: 0x55}, 12)
+    assert a == b
+    h_x = a[0]
+    assert h_x[10] == (7 + 5) << 3 and h_x[11] == ((7 + 5) << 3) ^ 0x55
+    assert a[3] == 5  # load access fault, taken at the ld
+
+
+REGS = (5, 6, 7, 10, 11, 12)  # few registers: long dependency chains, self references
+OPS_RR = ("add", "sub", "xor", "and", "or", "sll", "srl", "sra", "mul", "addw", "subw", "sllw",
+          "srlw", "sraw", "slt", "sltu", "mulh", "mulhu", "divu", "remw")  # fmt: skip
+OPS_RI = ("addi", "xori", "andi", "ori", "slti", "sltiu", "addiw")
+OPS_SH = ("slli", "srli", "srai")
+OPS_SHW = ("slliw", "srliw", "sraiw")
+
+
+def random_block(rng: random.Random, length: int) -> str:
+    lines = []
+    for _ in range(length):
+        r = rng.random()
+        rd, rs1, rs2 = (rng.choice(REGS) for _ in range(3))
+        if r < 0.4:
+            lines.append(f"{rng.choice(OPS_RR)} x{rd}, x{rs1}, x{rs2}")
+        elif r < 0.6:
+            lines.append(f"{rng.choice(OPS_RI)} x{rd}, x{rs1}, {rng.randint(-2048, 2047)}")
+        elif r < 0.7:
+            lines.append(f"{rng.choice(OPS_SH)} x{rd}, x{rs1}, {rng.randint(0, 63)}")
+        elif r < 0.75:
+            lines.append(f"{rng.choice(OPS_SHW)} x{rd}, x{rs1}, {rng.randint(0, 31)}")
+        elif r < 0.8:
+            lines.append(f"lui x{rd}, {rng.randint(0, 0xFFFFF)}")
+        elif r < 0.88:
+            size = rng.choice(("ld", "lw", "lbu", "lh"))
+            lines.append(f"{size} x{rd}, {rng.randrange(0, 200, 8)}(s1)")
+        elif r < 0.95:
+            size = rng.choice(("sd", "sw", "sb"))
+            lines.append(f"{size} x{rs2}, {rng.randrange(0, 200, 8)}(s1)")
+        elif r < 0.97:
+            lines.append(f"ld x{rd}, 0(s0)")  # s0 is unmapped: a trap
+        else:
+            lines.append(f"mv x{rd}, x{rs1}")
+    return "\n".join(lines)
+
+
+@settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32), length=st.integers(2, 30), loop=st.booleans())
+def test_random_chains_compiled_match_single_steps(make_machine, seed: int, length: int,
+                                                   loop: bool) -> None:  # fmt: skip
+    rng = random.Random(seed)
+    body = random_block(rng, length)
+    if loop:  # the same block three times round a loop: forwarded values meet back edges
+        code = f"li t6, 3\n1:\n{body}\naddi t6, t6, -1\nbnez t6, 1b"
+    else:
+        code = body
+    note(code)
+    regs = {r: rng.choice((0, 1, M64, 1 << 63, 0x7FFF_FFFF, rng.getrandbits(64))) for r in REGS}
+    regs[9] = 0x8010_0000  # s1: the data area
+    regs[8] = UNMAPPED  # s0
+    steps = rng.randint(1, 3 * length + 8)
+    a, b = run_both(make_machine, code, regs, steps)
+    assert a == b
