@@ -204,10 +204,16 @@ class _Forwarder:
             return
         n = self.uses.get(d, 0)
         deps = {int(r) for r in _LOCAL.findall(expr)}
-        # An expression that reads the register's own previous value (``x10 - x15`` for x10)
-        # is stored at once: while a register's value is forwarded, no expression may read its
-        # local, so that storing a forwarded value anywhere never changes another one.
-        if rewrite >= 0 and n <= 1 and not _CALL.search(expr) and reg not in deps:
+        # While a register's value is forwarded no other expression reads its local, so storing
+        # a forwarded value (on a slow path) never changes another one.  An expression that
+        # reads the register's own previous value (``x8 + x13`` for x8) breaks that rule; it is
+        # forwarded only when no slow path can store it before the register is rewritten.
+        if (
+            rewrite >= 0
+            and n <= 1
+            and not _CALL.search(expr)
+            and (reg not in deps or not observed)
+        ):
             if n == 1 or observed:
                 self.pending[reg] = _Pending(
                     expr, ins.def_wrap, deps, n == 0, False, observed, rewrite
