@@ -31,6 +31,7 @@ from hvsim.devices.clint import Clint
 from hvsim.devices.htif import Htif
 from hvsim.devices.sifive_test import SifiveTest
 from hvsim.devices.uart16550 import Uart16550
+from hvsim.gctune import collecting_rarely
 from hvsim.loader.elf import ElfImage, LoaderError, load_elf
 from hvsim.mem.phys import PAGE_SIZE, PhysMem
 
@@ -236,6 +237,10 @@ class BareMachine:
 
     def run(self, max_insns: int | None = None, chunk: int = DEFAULT_CHUNK) -> BareResult:
         """Drive the hart until the program stops, deadlocks or ``max_insns`` retire."""
+        with collecting_rarely():
+            return self._run(max_insns, chunk)
+
+    def _run(self, max_insns: int | None, chunk: int) -> BareResult:
         hart, clock = self.hart, self.clock
         retired = 0
         steps = 0  # retired instructions plus traps taken: a trap storm also reaches max_insns
