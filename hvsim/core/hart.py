@@ -66,6 +66,10 @@ from hvsim.mem.phys import PhysMem
 M64 = B.M64
 #: A data-TLB key: the page address of a virtual address (``va & PAGE_KEY``).
 PAGE_KEY = M64 & ~0xFFF
+PRV_U, PRV_S, PRV_M = B.PRV_U, B.PRV_S, B.PRV_M
+MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP = B.MSTATUS_SIE, B.MSTATUS_SPIE, B.MSTATUS_SPP
+MSTATUS_MPRV = B.MSTATUS_MPRV
+HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_GVA = B.HSTATUS_SPV, B.HSTATUS_SPVP, B.HSTATUS_GVA
 
 #: Interrupt priority, highest first (privileged spec: MEI, MSI, MTI, SEI, SSI, STI, SGEI,
 #: VSEI, VSSI, VSTI, LCOFI).
@@ -105,11 +109,19 @@ ADDRESS_CAUSES = frozenset(
 
 TARGET_M, TARGET_HS, TARGET_VS = 3, 1, 2
 BARE_CONTEXT = ("bare",)
+#: The mstatus and vsstatus bits translation contexts depend on (MPRV/MPP/MPV pick the data
+#: privilege; SUM and MXR change permissions).
+CONTEXT_MSTATUS = B.MSTATUS_MPRV | B.MSTATUS_MPP | B.MSTATUS_MPV | B.MSTATUS_SUM | B.MSTATUS_MXR
+CONTEXT_VSSTATUS = B.MSTATUS_SUM | B.MSTATUS_MXR
 MAX_CONTEXTS = 64
 
 
 class Hart:
     """One RISC-V hart.  See the module docstring for the execution model."""
+
+    #: What the last _refresh_context chose: (its inputs, the fetch table, data key, data
+    #: dicts); _service skips the refresh while they still hold.
+    _context_memo: tuple = ((), None, None, None)
 
     def __init__(
         self,
@@ -307,7 +319,7 @@ class Hart:
         cause = trap.cause
         bit = 1 << cause
         target = TARGET_M
-        if self.priv != B.PRV_M and self.medeleg & bit:
+        if self.priv != PRV_M and self.medeleg & bit:
             target = TARGET_VS if self.virt and self.hedeleg & bit else TARGET_HS
         gva = trap.gva or (self.virt and cause in ADDRESS_CAUSES)
         self._enter(target, cause, False, trap.tval, trap.tval2, trap.tinst, gva)
@@ -326,30 +338,38 @@ class Hart:
         tinst: int,
         gva: bool,
     ) -> None:
+        """The hardware trap entry into ``target`` (the privileged spec's xcause/xepc/xtval,
+        the status stack push, hstatus.SPV/SPVP/GVA for HS, mstatus.MPV/GVA for M)."""
         priv, virt = self.priv, self.virt
         epc = self.pc
         xcause = cause | INTERRUPT_BIT if interrupt else cause
-        if target == TARGET_VS:
-            self.vscause, self.vsepc, self.vstval = xcause, epc, tval
-            self.vsstatus = _push_s(self.vsstatus, priv)
-            self.priv = B.PRV_S
-            tvec = self.vstvec
-        elif target == TARGET_HS:
+        if target == TARGET_HS:  # first: every VM exit comes this way
             self.scause, self.sepc, self.stval = xcause, epc, tval
             self.htval, self.htinst = tval2, tinst
-            hs = self.hstatus & ~(B.HSTATUS_SPV | B.HSTATUS_GVA)
+            hs = self.hstatus & ~(HSTATUS_SPV | HSTATUS_GVA)
             if virt:
-                hs = (hs | B.HSTATUS_SPV) & ~B.HSTATUS_SPVP
-                if priv == B.PRV_S:
-                    hs |= B.HSTATUS_SPVP
+                hs = (hs | HSTATUS_SPV) & ~HSTATUS_SPVP
+                if priv == PRV_S:
+                    hs |= HSTATUS_SPVP
             if gva:
-                hs |= B.HSTATUS_GVA
+                hs |= HSTATUS_GVA
             self.hstatus = hs
-            self.mstatus = _push_s(self.mstatus, priv)
-            self.priv, self.virt = B.PRV_S, False
+            st = self.mstatus  # _push_s, inlined
+            pushed = st & ~(MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE)
+            if st & MSTATUS_SIE:
+                pushed |= MSTATUS_SPIE
+            if priv != PRV_U:
+                pushed |= MSTATUS_SPP
+            self.mstatus = pushed
+            self.priv, self.virt = PRV_S, False
             tvec = self.stvec
             if virt and self.vmexit_enabled:
                 self.vmexit = True
+        elif target == TARGET_VS:
+            self.vscause, self.vsepc, self.vstval = xcause, epc, tval
+            self.vsstatus = _push_s(self.vsstatus, priv)
+            self.priv = PRV_S
+            tvec = self.vstvec
         else:
             self.mcause, self.mepc, self.mtval = xcause, epc, tval
             self.mtval2, self.mtinst = tval2, tinst
@@ -364,10 +384,12 @@ class Hart:
             if gva:
                 st |= B.MSTATUS_GVA
             self.mstatus = st
-            self.priv, self.virt = B.PRV_M, False
+            self.priv, self.virt = PRV_M, False
             tvec = self.mtvec
-        base = tvec & ~3
-        self.pc = base + 4 * cause if interrupt and tvec & 1 else base
+        if interrupt and tvec & 1:
+            self.pc = (tvec & ~3) + 4 * cause
+        else:
+            self.pc = tvec & ~3
         self.reservation = None
         self.flag = True
 
@@ -409,10 +431,15 @@ class Hart:
     def enter_from_hs_return(self) -> None:
         """The state change of an SRET executed at HS (also used by the hypervisor)."""
         st = self.mstatus
-        self.priv = B.PRV_S if st & B.MSTATUS_SPP else B.PRV_U
-        self.virt = bool(self.hstatus & B.HSTATUS_SPV)
-        self.mstatus = _pop_s(st) & ~B.MSTATUS_MPRV
-        self.hstatus &= ~B.HSTATUS_SPV
+        self.priv = PRV_S if st & MSTATUS_SPP else PRV_U
+        hs = self.hstatus
+        self.virt = bool(hs & HSTATUS_SPV)
+        # _pop_s, inlined: SIE <- SPIE, SPIE <- 1, SPP <- U; and MPRV <- 0 (leaving for S/U)
+        popped = (st & ~(MSTATUS_SIE | MSTATUS_SPP | MSTATUS_MPRV)) | MSTATUS_SPIE
+        if st & MSTATUS_SPIE:
+            popped |= MSTATUS_SIE
+        self.mstatus = popped
+        self.hstatus = hs & ~HSTATUS_SPV
         self.flag = True
 
     def leave_guest(self) -> None:
@@ -503,20 +530,46 @@ class Hart:
         if self.stop_request is not None:
             reason, self.stop_request = self.stop_request, None
             return reason
-        found = self.pending_interrupt()
-        if found is not None:
-            self.wfi = False
-            self.take_interrupt(*found)
-            self.flag = False
-            if self.vmexit:
-                self._refresh_context()
-                return StopReason.VMEXIT
+        # Quick test first: every bit pending_bits() can report, intersected with mie.  Most
+        # visits (every return from a VM exit among them) find nothing pending and enabled.
+        maybe = (
+            self.mip
+            | self.ext_lines
+            | self.hvip
+            | (MIP_STIP if self.stimer else 0)
+            | (MIP_VSTIP if self.vstimer else 0)
+        )
+        if maybe & self.mie:
+            found = self.pending_interrupt()
+            if found is not None:
+                self.wfi = False
+                self.take_interrupt(*found)
+                self.flag = False
+                if self.vmexit:
+                    self._refresh_context()
+                    return StopReason.VMEXIT
+            elif self.wfi:
+                if self.pending_bits() & self.mie:
+                    self.wfi = False  # wakes even when the interrupt is globally disabled
+                else:
+                    return StopReason.WFI
         elif self.wfi:
-            if self.pending_bits() & self.mie:
-                self.wfi = False  # wakes even when the interrupt is globally disabled
-            else:
-                return StopReason.WFI
-        self._refresh_context()
+            return StopReason.WFI
+        # The context only needs refreshing when something its keys depend on changed (not the
+        # usual case: a return from a VM exit comes back to the context it left).  The tuple is
+        # _context_inputs(), inlined.
+        inputs = (
+            self.priv,
+            self.virt,
+            self.satp,
+            self.vsatp,
+            self.hgatp,
+            self.mstatus & CONTEXT_MSTATUS,
+            self.vsstatus & CONTEXT_VSSTATUS,
+        )
+        memo = self._context_memo
+        if inputs != memo[0] or self.fctx is not memo[1] or self.dctx.get(memo[2]) is not memo[3]:
+            self._refresh_context()
         return None
 
     def _lookup(self, pc: int, single: bool) -> tuple:
@@ -544,7 +597,27 @@ class Hart:
         )
 
     # ---- translation contexts -------------------------------------------------------------
+    def _context_inputs(self) -> tuple:
+        """Everything the translation-context keys of _refresh_context depend on."""
+        return (
+            self.priv,
+            self.virt,
+            self.satp,
+            self.vsatp,
+            self.hgatp,
+            self.mstatus & CONTEXT_MSTATUS,
+            self.vsstatus & CONTEXT_VSSTATUS,
+        )
+
     def _refresh_context(self) -> None:
+        """Point the fetch (``jc``, ``tx``) and data (``tr``, ``tw``) caches at the dicts of the
+        current translation context, creating them on first use.
+
+        It remembers what it chose in ``_context_memo`` (the inputs of the keys, the fetch
+        table, the data key and dicts): :meth:`_service` skips the call when the inputs are
+        unchanged and the tables still hold those dicts (a table may have been replaced by
+        reset or emptied at MAX_CONTEXTS), which is the usual case after a VM exit.
+        """
         priv, virt = self.priv, self.virt
         if virt:
             fkey: tuple = (True, priv, self.vsatp, self.hgatp)
@@ -583,6 +656,7 @@ class Hart:
         self.jc, self.tx = fc
         self.tr, self.tw = dc
         self.data_priv, self.data_virt = dpriv, dvirt
+        self._context_memo = (self._context_inputs(), self.fctx, dkey, dc)
 
     def flush_jump_caches(self) -> None:
         for jc, _ in self.fctx.values():
