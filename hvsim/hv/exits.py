@@ -35,6 +35,7 @@ from hvsim.stats.recorder import ExitRecord
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
     from hvsim.hv.vcpu import Vcpu
+    from hvsim.hv.vm import VM
 
 
 Handler = Callable[["Vcpu", "Hart"], ExitResult]
@@ -57,16 +58,17 @@ def handles(*causes: int) -> Callable[[Handler], Handler]:
 
 def dispatch(vcpu: Vcpu, hart: Hart) -> ExitResult:
     """Handle the VM exit the hart just took; never raises for guest behaviour."""
-    cause = hart.scause
-    handler = HANDLERS.get(cause, _unhandled)
     try:
-        return handler(vcpu, hart)
-    except Trap as trap:  # e.g. the HLVX fetch of an MMIO instruction faulted
-        return ExitResult(Action.CRASH, "error", "fault", f"hypervisor access faulted: {trap!r}")
+        return HANDLERS.get(hart.scause, unhandled)(vcpu, hart)
     except Exception as exc:
-        return ExitResult(
-            Action.CRASH, "error", type(exc).__name__, f"exit handler failed: {exc!r}"
-        )
+        return handler_failed(exc)
+
+
+def handler_failed(exc: Exception) -> ExitResult:
+    """The crash an exception escaping an exit handler turns into."""
+    if isinstance(exc, Trap):  # e.g. the HLVX fetch of an MMIO instruction faulted
+        return ExitResult(Action.CRASH, "error", "fault", f"hypervisor access faulted: {exc!r}")
+    return ExitResult(Action.CRASH, "error", type(exc).__name__, f"exit handler failed: {exc!r}")
 
 
 _new_record = tuple.__new__
@@ -100,7 +102,8 @@ def record(
     )
 
 
-def _unhandled(vcpu: Vcpu, hart: Hart) -> ExitResult:
+def unhandled(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    """Exits no handler is registered for: interrupts resume, anything else crashes the VM."""
     cause = hart.scause
     if cause & INTERRUPT_BIT:
         return ExitResult(Action.RESUME, "interrupt", str(cause & ~INTERRUPT_BIT))
@@ -185,31 +188,28 @@ FAULT_NAMES = {
 }
 
 
+#: Device name -> the ExitResult of an emulated read / write of it (built once per device)
+_MMIO_READS: dict[str, ExitResult] = {}
+_MMIO_WRITES: dict[str, ExitResult] = {}
+#: access size -> (value mask, sign bit)
+_SIZE_BITS = {size: ((1 << 8 * size) - 1, 1 << (8 * size - 1)) for size in (1, 2, 4, 8)}
+
+
 @handles(
     E.CAUSE_FETCH_GUEST_PAGE_FAULT,
     E.CAUSE_LOAD_GUEST_PAGE_FAULT,
     E.CAUSE_STORE_GUEST_PAGE_FAULT,
 )
 def _guest_page_fault(vcpu: Vcpu, hart: Hart) -> ExitResult:
+    """A load or store to a device is emulated (MMIO); RAM not mapped yet is mapped."""
     vm = vcpu.vm
     cause = hart.scause
     gpa = (hart.htval << 2) | (hart.stval & 3)
-    kind = FAULT_NAMES[cause]
     found = vm.device_at(gpa)
-    if found is not None and cause != E.CAUSE_FETCH_GUEST_PAGE_FAULT:
-        return _mmio(vcpu, hart, gpa, *found)
-    if vm.map_on_demand(gpa):
-        return ExitResult(Action.RESUME, "demand_paging", kind)
-    where = "a device" if found is not None else "nothing"
-    return ExitResult(
-        Action.CRASH,
-        "bad_access",
-        kind,
-        f"guest {kind} at guest-physical {gpa:#x} (guest virtual {hart.stval:#x}) reaches {where}",
-    )
-
-
-def _mmio(vcpu: Vcpu, hart: Hart, gpa: int, base: int, dev) -> ExitResult:
+    if found is None or cause == E.CAUSE_FETCH_GUEST_PAGE_FAULT:
+        return _not_mmio(vm, hart, cause, gpa, found is not None)
+    # MMIO emulation: the access from htinst (or the instruction), then the device
+    base, dev = found
     access = mmio.decode_access(hart, hart.htinst, hart.sepc)
     if access is None:
         return ExitResult(
@@ -218,16 +218,39 @@ def _mmio(vcpu: Vcpu, hart: Hart, gpa: int, base: int, dev) -> ExitResult:
             "undecodable",
             f"cannot decode the MMIO access at sepc {hart.sepc:#x}",
         )
-    offset = gpa - base
-    if access.store:
-        value = hart.x[access.reg] & ((1 << (8 * access.size)) - 1)
-        dev.write(offset, access.size, value)
+    store, size, signed, reg, length = access
+    mask, sign = _SIZE_BITS[size]
+    if store:
+        dev.write(gpa - base, size, hart.x[reg] & mask)
     else:
-        value = dev.read(offset, access.size) & ((1 << (8 * access.size)) - 1)
-        if access.signed:
-            sign = 1 << (8 * access.size - 1)
+        value = dev.read(gpa - base, size) & mask
+        if signed:
             value = ((value ^ sign) - sign) & M64
-        if access.reg:
-            hart.x[access.reg] = value
-    hart.sepc = (hart.sepc + access.length) & M64
-    return ExitResult(Action.RESUME, "mmio", f"{dev.name}.{'write' if access.store else 'read'}")
+        if reg:
+            hart.x[reg] = value
+    hart.sepc = (hart.sepc + length) & M64
+    result = (_MMIO_WRITES if store else _MMIO_READS).get(dev.name)
+    return result if result is not None else _mmio_result(dev.name, store)
+
+
+def _mmio_result(name: str, store: bool) -> ExitResult:
+    results = _MMIO_WRITES if store else _MMIO_READS
+    result = results.get(name)
+    if result is None:
+        direction = "write" if store else "read"
+        result = results[name] = ExitResult(Action.RESUME, "mmio", f"{name}.{direction}")
+    return result
+
+
+def _not_mmio(vm: VM, hart: Hart, cause: int, gpa: int, device: bool) -> ExitResult:
+    """Guest-page faults that are not device accesses: demand paging, or a bad access."""
+    kind = FAULT_NAMES[cause]
+    if vm.map_on_demand(gpa):
+        return ExitResult(Action.RESUME, "demand_paging", kind)
+    where = "a device" if device else "nothing"
+    return ExitResult(
+        Action.CRASH,
+        "bad_access",
+        kind,
+        f"guest {kind} at guest-physical {gpa:#x} (guest virtual {hart.stval:#x}) reaches {where}",
+    )

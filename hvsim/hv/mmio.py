@@ -4,6 +4,10 @@ The H extension gives the hypervisor the *transformed instruction* in htinst: a 
 load/store with its address fields cleared and bit 1 cleared when the original instruction was
 compressed.  When htinst is 0 the hypervisor fetches the instruction itself with HLVX from the
 guest's sepc (through both translation stages, with execute permission).
+
+A transformed instruction says everything about the access by itself, and a guest driver
+touches its device registers with a handful of instructions, so decodings of htinst values
+are kept in a table (:data:`DECODED`): the MMIO exit path decodes each value once.
 """
 
 from __future__ import annotations
@@ -59,15 +63,33 @@ def fetch_guest_insn(hart: Hart, pc: int) -> int:
     return lo | (half((pc + 2) & B.M64) << 16)
 
 
+#: htinst value -> its decoded access (None: not a load or store); at most MAX_DECODED values
+DECODED: dict[int, MmioAccess | None] = {}
+MAX_DECODED = 4096
+
+
 def decode_access(hart: Hart, htinst: int, sepc: int) -> MmioAccess | None:
     """The access described by htinst (or by the instruction at sepc when htinst is 0)."""
     if htinst & 1:  # a transformed standard instruction
-        length = 4 if htinst & 2 else 2
-        insn = decode(htinst | 2)
-    else:
-        raw = fetch_guest_insn(hart, sepc)
-        length = 4 if raw & 3 == 3 else 2
-        insn = decode(raw)
+        try:
+            return DECODED[htinst]
+        except KeyError:
+            access = decode_transformed(htinst)
+            if len(DECODED) >= MAX_DECODED:
+                DECODED.clear()
+            DECODED[htinst] = access
+            return access
+    raw = fetch_guest_insn(hart, sepc)
+    return _access_of(raw, 4 if raw & 3 == 3 else 2)
+
+
+def decode_transformed(htinst: int) -> MmioAccess | None:
+    """Decode a transformed instruction (bit 0 set; bit 1 clear when the original was 16-bit)."""
+    return _access_of(htinst | 2, 4 if htinst & 2 else 2)
+
+
+def _access_of(raw: int, length: int) -> MmioAccess | None:
+    insn = decode(raw)
     if insn is None or insn.name not in ACCESSES:
         return None
     store, size, signed = ACCESSES[insn.name]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hvsim.hv import sbi
-from hvsim.hv.sbi import SbiExtension, SbiResult, register
+from hvsim.hv.sbi import SbiFunction, SbiResult, register_functions
+from hvsim.hv.vcpu import Action
 
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
@@ -13,28 +14,27 @@ if TYPE_CHECKING:
 
 EID_BASE = 0x10
 
-FUNCTIONS = {
-    0: ("get_spec_version", lambda vcpu, args: sbi.SPEC_VERSION),
-    1: ("get_impl_id", lambda vcpu, args: sbi.IMPL_ID),
-    2: ("get_impl_version", lambda vcpu, args: sbi.IMPL_VERSION),
-    3: ("probe_extension", lambda vcpu, args: _probe(vcpu, args[0])),
-    4: ("get_mvendorid", lambda vcpu, args: 0),
-    5: ("get_marchid", lambda vcpu, args: 0),
-    6: ("get_mimpid", lambda vcpu, args: 0),
+
+def _constant(name: str, value: int) -> SbiFunction:
+    """A function that always succeeds with ``value`` (its result is built once)."""
+    result = SbiResult(sbi.SBI_SUCCESS, value, Action.RESUME, name)
+    return lambda vcpu, hart, args: result
+
+
+def _probe_extension(vcpu: Vcpu, hart: Hart, args: list[int]) -> SbiResult:
+    ext = sbi.find(args[0])
+    available = ext.probe(vcpu.vm) if ext is not None else 0
+    return SbiResult(sbi.SBI_SUCCESS, available, Action.RESUME, "probe_extension")
+
+
+FUNCTIONS: dict[int, SbiFunction] = {
+    0: _constant("get_spec_version", sbi.SPEC_VERSION),
+    1: _constant("get_impl_id", sbi.IMPL_ID),
+    2: _constant("get_impl_version", sbi.IMPL_VERSION),
+    3: _probe_extension,
+    4: _constant("get_mvendorid", 0),
+    5: _constant("get_marchid", 0),
+    6: _constant("get_mimpid", 0),
 }
 
-
-def _probe(vcpu: Vcpu, eid: int) -> int:
-    ext = sbi.find(eid)
-    return ext.probe(vcpu.vm) if ext is not None else 0
-
-
-def handle(vcpu: Vcpu, hart: Hart, fid: int, args: list[int]) -> SbiResult:
-    entry = FUNCTIONS.get(fid)
-    if entry is None:
-        return SbiResult(sbi.SBI_ERR_NOT_SUPPORTED, function=str(fid))
-    name, fn = entry
-    return SbiResult(sbi.SBI_SUCCESS, fn(vcpu, args), function=name)
-
-
-register(SbiExtension("base", range(EID_BASE, EID_BASE + 1), handle))
+register_functions("base", EID_BASE, FUNCTIONS)
