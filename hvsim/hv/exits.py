@@ -30,7 +30,6 @@ from hvsim.hv.sbi import handle_ecall
 from hvsim.hv.vcpu import Action, ExitResult
 from hvsim.isa import encoding as E
 from hvsim.isa.decode import decode
-from hvsim.stats.recorder import ExitRecord
 
 if TYPE_CHECKING:
     from hvsim.core.hart import Hart
@@ -57,7 +56,11 @@ def handles(*causes: int) -> Callable[[Handler], Handler]:
 
 
 def dispatch(vcpu: Vcpu, hart: Hart) -> ExitResult:
-    """Handle the VM exit the hart just took; never raises for guest behaviour."""
+    """Handle the VM exit the hart just took; never raises for guest behaviour.
+
+    (The vCPU loop in :mod:`hvsim.hv.host` does the same inline: ``HANDLERS.get(cause,
+    unhandled)``, and :func:`handler_failed` for an exception.)
+    """
     try:
         return HANDLERS.get(hart.scause, unhandled)(vcpu, hart)
     except Exception as exc:
@@ -69,37 +72,6 @@ def handler_failed(exc: Exception) -> ExitResult:
     if isinstance(exc, Trap):  # e.g. the HLVX fetch of an MMIO instruction faulted
         return ExitResult(Action.CRASH, "error", "fault", f"hypervisor access faulted: {exc!r}")
     return ExitResult(Action.CRASH, "error", type(exc).__name__, f"exit handler failed: {exc!r}")
-
-
-_new_record = tuple.__new__
-
-
-def record(
-    vcpu: Vcpu,
-    trap: tuple[int, int, int, int, int],
-    result: ExitResult,
-    time_ps: int,
-    handling_ps: int,
-) -> None:
-    # tuple.__new__ builds the named tuple in C (ExitRecord(...) goes through Python code)
-    vcpu.exit_log.append(
-        _new_record(
-            ExitRecord,
-            (
-                time_ps,
-                vcpu.vm.name,
-                vcpu.index,
-                trap[0],
-                result.kind,
-                result.detail,
-                trap[1],
-                trap[2],
-                trap[3],
-                trap[4],
-                handling_ps,
-            ),
-        )
-    )
 
 
 def unhandled(vcpu: Vcpu, hart: Hart) -> ExitResult:

@@ -37,7 +37,7 @@ from hvsim.hv.vm import VM, CrashReport
 from hvsim.hv.vmid import VmidAllocator
 from hvsim.mem.phys import PhysMem
 from hvsim.sched.base import create_scheduler
-from hvsim.stats.recorder import RunQueueRecord, SliceRecord, Stats, WakeupRecord
+from hvsim.stats.recorder import ExitRecord, RunQueueRecord, SliceRecord, Stats, WakeupRecord
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,6 +49,10 @@ HOST_RAM_BASE = 0x80000000
 MEDELEG_ALL = C.MEDELEG_WRITABLE
 #: Exit kinds whose handler performs the trapping guest instruction (counted as executed).
 EMULATED_KINDS = frozenset({"sbi", "csr", "mmio", "wfi", "wrs"})
+new_record = tuple.__new__
+# Enum members the vCPU loop tests every trip, as module globals (on CPython 3.11 a global is
+# much cheaper to read than an attribute of an Enum class)
+RESUME, VMEXIT, STARTED = Action.RESUME, StopReason.VMEXIT, Power.STARTED
 
 
 class PcpuClock:
@@ -128,6 +132,8 @@ class Host:
         #: only interleave at yields, so everything in between sees ``env.now + lag``.
         self.lag = 0
         self.quantum_ps = self.batch_insns * self.insn_ps
+        #: (exit kind, detail) -> handling time in ps (the cost model's answer, remembered)
+        self.handling_ps: dict[tuple[str, str], int] = {}
         self.end_ps = 0  # the latest simulated time any vCPU reached
         #: [stats] vCPUs that blocked (WFI, suspend): charged cost.wfi_wakeup when next run
         self.blocked_vcpus: set[Vcpu] = set()
@@ -305,6 +311,11 @@ def vcpu_process(host: Host, vcpu: Vcpu) -> Generator[Any, Any, None]:
 
 
 def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]:
+    """One run slice of ``vcpu`` on ``pcpu``: world switch in, batches and exits, switch out.
+
+    The loop is the simulator's hottest hypervisor code (one trip per batch and per VM exit),
+    so it keeps what it reads in locals and calls out only for real work.
+    """
     env = host.env
     vm = vcpu.vm
     hart = pcpu.hart
@@ -315,8 +326,11 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     insn_ps = host.insn_ps
     cycle_ps = host.cycle_ps
     quantum = host.quantum_ps
+    batch_insns = host.batch_insns
+    timebase_hz = host.timebase_hz
     sched = host.scheduler
-    vmid = host.vmids.ensure(vm)
+    vmids = host.vmids
+    vmid = vmids.ensure(vm)
     previous = pcpu.last_vcpu.get(vm)
     if vcpu.flush_on_load or (previous is not None and previous is not vcpu):
         # another vCPU of this VM ran here (KVM's sanitize), or a remote fence is pending
@@ -333,7 +347,7 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     vcpu.load(hart, vmid)
     pcpu.switches += 1
     stats.switches += 1
-    slice_start = env.now
+    slice_start = t0 = env.now  # t0: SimPy time, updated after every yield
     slice_end = slice_start + lag + sched.slice_ps(vcpu)
     retired = 0
     vcpu.slice_start, vcpu.slice_pcpu, vcpu.slice_retired = slice_start, pcpu, 0
@@ -343,43 +357,62 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     tlb0, pte0, gpte0 = hart.tlb_misses, hart.pte_reads, hart.g_pte_reads
     walks0, gwalks0 = hart.walks, hart.g_walks
     walked = 0  # walk cycles charged in this slice
+    trap_ps = cost.trap_entry * cycle_ps
+    handling_ps = host.handling_ps
+    handlers, unhandled = exits.HANDLERS, exits.unhandled
+    log_exit = vcpu.exit_log.append
+    vm_name, vcpu_index = vm.name, vcpu.index
+    # [stats] instructions retired or emulated since the last yield: added to the vCPU's counts
+    # before every yield (nothing reads them while this process runs)
+    unflushed = emulated = 0
     while True:
         if lag >= quantum:
+            stats.instructions += unflushed
+            if emulated:
+                counters["instructions.emulated"] += emulated
+            vcpu.slice_retired = retired
+            unflushed = emulated = 0
             host.lag = 0
             yield env.timeout(lag)
+            t0 = env.now
             lag = 0
-        now = env.now + lag
+        now = t0 + lag
         host.lag = lag
         clock.batch_start = now  # the hart's clock reads simulated time from here on
-        if vm.vmid_generation != host.vmids.generation:  # rolled over while running
-            vmid = host.vmids.ensure(vm)
+        if vm.vmid_generation != vmids.generation:  # rolled over while running
+            vmid = vmids.ensure(vm)
             hart.hgatp = vm.gstage.hgatp(vmid)
             hart.state_changed()
         if vcpu.posted:
             vcpu.apply_posted()
         if vcpu.sbi_timer is not None or hart.vstimecmp != M64 or hart.vstimer:
             vcpu.check_timers()
-        if not vm.running or vcpu.power is not Power.STARTED:
+            deadline = vcpu.timer_deadline()
+        else:  # no timer armed (the check above is what timer_deadline would look at)
+            deadline = None
+        if not vm.running or vcpu.power is not STARTED:
             break
         if now >= slice_end:
             if sched.should_preempt(vcpu, pcpu):
                 break
             slice_end = now + sched.slice_ps(vcpu)
         limit = slice_end
-        deadline = vcpu.timer_deadline()
         if deadline is not None:
-            limit = min(limit, -(-deadline * PS_PER_S // host.timebase_hz))
-        budget = min(host.batch_insns, (limit - now) // insn_ps)
+            limit = min(limit, -(-deadline * PS_PER_S // timebase_hz))
+        budget = (limit - now) // insn_ps
+        if budget > batch_insns:
+            budget = batch_insns
+        elif budget < 1:
+            budget = 1
         if host.instruction_limit is not None:
             left = host.instruction_limit - host.total_instructions
             if left <= 0:
                 host.limit_reached()
                 break
             budget = min(budget, left)
-        n, reason = hart.run(max(1, budget))
+        n, reason = hart.run(budget)
         retired += n
-        vcpu.slice_retired = retired
-        stats.instructions += n
+        unflushed += n
         host.total_instructions += n
         lag += n * insn_ps
         if charge_walks:  # [stats] walk costs of this batch (CostModel.walk_cycles, inlined)
@@ -390,22 +423,47 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
             )
             lag += (walk - walked) * cycle_ps
             walked = walk
-        if reason is not StopReason.VMEXIT:
+        if reason is not VMEXIT:
             continue
-        lag += cost.trap_entry * cycle_ps
+        lag += trap_ps
         host.lag = lag
-        # the exit's trap CSRs before the handler changes them (exits.record takes this order)
-        trap = (hart.scause, hart.sepc, hart.stval, hart.htval, hart.htinst)
-        result = exits.dispatch(vcpu, hart)
-        handling = cost.handling(result.kind, result.detail) * cycle_ps
-        exits.record(vcpu, trap, result, env.now + lag, handling)
+        # the exit's trap CSRs, read before the handler changes them
+        cause = hart.scause
+        sepc = hart.sepc
+        stval = hart.stval
+        htval = hart.htval
+        htinst = hart.htinst
+        try:  # exits.dispatch, inlined
+            result = handlers.get(cause, unhandled)(vcpu, hart)
+        except Exception as exc:
+            result = exits.handler_failed(exc)
+        action, kind, detail = result[:3]
+        handling = handling_ps.get((kind, detail))
+        if handling is None:
+            handling = handling_ps[kind, detail] = cost.handling(kind, detail) * cycle_ps
+        # [stats] one record per exit, built in C (tuple.__new__ skips ExitRecord's Python
+        # constructor); the per-exit counters are derived from these records when read
+        fields = (
+            t0 + lag,
+            vm_name,
+            vcpu_index,
+            cause,
+            kind,
+            detail,
+            sepc,
+            stval,
+            htval,
+            htinst,
+            handling,
+        )
+        log_exit(new_record(ExitRecord, fields))
         lag += handling
-        if result.kind in EMULATED_KINDS:  # the handler performed the guest's instruction
-            stats.instructions += 1
-            counters["instructions.emulated"] += 1
-        action = result.action
-        if action is Action.RESUME:
-            vcpu.resume(hart)
+        if kind in EMULATED_KINDS:  # the handler performed the guest's instruction
+            unflushed += 1
+            emulated += 1
+        if action is RESUME:  # vcpu.resume, inlined: SRET back to the guest
+            hart.pc = hart.sepc
+            hart.enter_from_hs_return()
             continue
         if action is Action.BLOCK:
             vcpu.blocked = True
@@ -413,12 +471,15 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         elif action is Action.POWER_OFF:
             vcpu.power = Power.STOPPED
         elif action is Action.CRASH:
-            vm.stop("crashed", crash_report(vcpu, hart, result.crash_reason, env.now + lag))
+            vm.stop("crashed", crash_report(vcpu, hart, result.crash_reason, t0 + lag))
         break
+    stats.instructions += unflushed
+    if emulated:
+        counters["instructions.emulated"] += emulated
     if hart.virt:
         hart.leave_guest()
     vcpu.save(hart)
-    end = env.now + lag
+    end = t0 + lag
     vcpu.slice_start = None
     host.end_ps = max(host.end_ps, end)
     host.stats.slices.append(

@@ -114,7 +114,7 @@ class Vcpu:
         self.flush_on_load = False  # a remote fence arrived while it was off its pCPU
         self._wake: simpy.Event | None = None
         self.stats = vm.host.stats.vcpu(self)
-        self.exit_log = vm.host.stats.exits  # where exits.record appends this vCPU's records
+        self.exit_log = vm.host.stats.exits  # where the vCPU loop appends this vCPU's exit records
 
     # ---- entry state ------------------------------------------------------------------------
     def set_entry(self, pc: int, a0: int, a1: int) -> None:

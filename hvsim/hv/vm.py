@@ -55,6 +55,8 @@ class VM(VmidHolder):
         self.name = config.name
         self.index = index
         self.state = "running"  # running | shutdown | reset | crashed | stopped
+        #: ``state == "running"``, kept as a plain attribute: the vCPU loop reads it per batch
+        self.running = True
         self.crash: CrashReport | None = None
         self.stopped_ps: int | None = None
         self.ram_base = config.ram_base
@@ -171,10 +173,6 @@ class VM(VmidHolder):
         return None
 
     # ---- life cycle ---------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.state == "running"
-
     def shutdown(self, regs: list[int], state: str = "shutdown") -> None:
         """A clean shutdown requested by the guest (SBI SRST, legacy shutdown, poweroff device):
         the hypervisor reports the caller's a0/a1, as the seed exercise does."""
@@ -188,6 +186,7 @@ class VM(VmidHolder):
         if not self.running:
             return
         self.state = state
+        self.running = False
         self.crash = crash
         self.stopped_ps = self.host.now_ps()
         self.console.flush()

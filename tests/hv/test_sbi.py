@@ -289,6 +289,63 @@ def test_set_timer_interrupts_at_deadline(run, sstc):
     assert r.counter("exits.wfi.block") >= 1  # it really waited
 
 
+#: A guest that arms a timer 100 us ahead and then never waits: it loops on null SBI calls (one
+#: VM exit each, so the vCPU loop resumes the guest straight after every exit) until the
+#: interrupt arrives.  @ARM@ / @DISARM@ become the SBI or Sstc ways of setting the timer.
+EXIT_LOOP_TIMER_GUEST = """
+    la t0, handler
+    csrw stvec, t0
+    li t0, 1 << 5
+    csrs sie, t0            /* STIE */
+    csrsi sstatus, 2        /* SIE */
+    rdtime s0
+    addi s1, s0, 1000       /* 100 us at the 10 MHz timebase */
+    @ARM@
+    li s5, WAIT_LIMIT
+1:  sbi_call EID_BASE, 0    /* get_spec_version: a null call */
+    bnez s2, 2f
+    addi s5, s5, -1
+    bnez s5, 1b
+2:  keep 1, s1
+    keep 2, s3
+    keep 3, s4
+    keep 5, s2
+    li a0, WAIT_LIMIT
+    sub s5, a0, s5
+    keep 6, s5              /* null calls that returned before the interrupt was seen */
+    shutdown
+
+    .balign 4
+handler:
+    csrr s4, scause
+    rdtime s3
+    @DISARM@
+    addi s2, s2, 1
+    sret
+"""
+TIMER_WAYS = {
+    "sbi": ("mv a0, s1\n sbi_call EID_TIME, 0", "li a0, -1\n sbi_call EID_TIME, 0"),
+    "sstc": ("csrw 0x14d, s1", "li t0, -1\n csrw 0x14d, t0"),  # stimecmp
+}
+
+
+@pytest.mark.parametrize("way", sorted(TIMER_WAYS))
+def test_timer_interrupts_a_guest_that_keeps_exiting(run, way):
+    """The resume path after each exit still notices a timer that became due, on time."""
+    arm, disarm = TIMER_WAYS[way]
+    r = run(EXIT_LOOP_TIMER_GUEST.replace("@ARM@", arm).replace("@DISARM@", disarm))
+    assert_clean_shutdown(r)
+    deadline, seen, cause = r.kept(1), r.kept(2), r.kept(3)
+    assert cause == IRQ_S_TIMER
+    assert deadline <= seen < deadline + 20  # within two microseconds (about two exits)
+    assert r.kept(5) == 1  # exactly one interrupt
+    calls = r.kept(6) + 1  # and the one after which it was seen
+    assert 50 < calls < 20000  # it kept exiting for the 100 us (and not to WAIT_LIMIT)
+    assert r.counter("exits.sbi.base.get_spec_version") == calls
+    if way == "sbi":
+        assert r.counter("interrupts.timer") == 1
+
+
 # ---- HSM: start / stop / status --------------------------------------------------------------
 HSM_GUEST = """
     li a0, 1

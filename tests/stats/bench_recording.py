@@ -11,15 +11,16 @@ runs ``--repeat`` times in each variant, the variants interleaved, and the least
 (``time.process_time``, steadier than wall time on a shared machine) of each is reported:
 
 * ``full``: everything as shipped;
-* ``stripped``: ``hvsim.hv.exits.record`` replaced by a no-op and the slice/wake-up/run-queue
-  lists made to discard appends (what "no recording" would cost);
+* ``stripped``: the exit/slice/wake-up/run-queue lists made to discard appends (what "no
+  recording" would cost, but for building each exit record's tuple);
 * ``no-walk-cost``: walk costs set to zero (the vCPU loop then skips the per-batch walk
   accounting, the one per-batch addition of the statistics work);
 * the end-of-run export (``write_outputs``) separately.
 
 On a busy machine the A/B difference is noisy (a few percent either way), so the script also
-times ``exits.record`` alone (``timeit``, per call) and reports ``exits * per-call cost`` as a
-share of the run: the steadier estimate of what recording costs.
+times the per-exit recording alone (``timeit`` of what the vCPU loop in ``hvsim.hv.host`` does
+per exit: build the ExitRecord and append it) and reports ``exits * per-exit cost`` as a share
+of the run: the steadier estimate of what recording costs.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ from stats_helpers import CC, CONFIGS, UNTIL_PS, exitloop_scenario  # noqa: E402
 
 from hvsim.config.loader import load_scenario  # noqa: E402
 from hvsim.config.model import Scenario  # noqa: E402
-from hvsim.hv import exits as exits_mod  # noqa: E402
 from hvsim.hv import host as host_mod  # noqa: E402
 from hvsim.stats import recorder  # noqa: E402
 from hvsim.stats.export import write_outputs  # noqa: E402
@@ -55,20 +55,18 @@ class _Discard(list):
 
 @contextmanager
 def stripped() -> Iterator[None]:
-    """Run without records: exits.record is a no-op, record lists discard appends."""
-    saved_record, saved_init = exits_mod.record, recorder.Stats.__init__
+    """Run without records: the record lists (the exit log among them) discard appends."""
+    saved_init = recorder.Stats.__init__
 
     def init(self: recorder.Stats) -> None:
         saved_init(self)
         self.exits, self.slices = _Discard(), _Discard()
         self.wakeups, self.runqueue = _Discard(), _Discard()
 
-    exits_mod.record = lambda *args: None
     recorder.Stats.__init__ = init
     try:
         yield
     finally:
-        exits_mod.record = saved_record
         recorder.Stats.__init__ = saved_init
 
 
@@ -115,23 +113,19 @@ def run_stripped(scenario: Scenario) -> float:
 
 
 def record_cost(host: host_mod.Host) -> float:
-    """Seconds per call of exits.record (the per-exit recording), measured in isolation."""
-    from hvsim.hv.vcpu import Action, ExitResult
+    """Seconds per exit of the recording (as the vCPU loop does it), measured in isolation."""
+    new_record, record_type = host_mod.new_record, recorder.ExitRecord
+    log: list[recorder.ExitRecord] = []
+    append = log.append
+    fields = (1, "loop", 0, 10, "sbi", "base.get_spec_version", 0x80200000, 0, 0, 0, 1)
 
-    vcpu = host.vms[0].vcpus[0]
-    trap = (10, 0x80200000, 0, 0, 0)
-    result = ExitResult(Action.RESUME, "sbi", "base.get_spec_version")
+    def record() -> None:
+        append(new_record(record_type, fields))
+
     n = 100_000
-    saved = host.stats.exits
-    host.stats.exits = []
-    try:
-        per_call = min(
-            timeit.timeit(lambda: exits_mod.record(vcpu, trap, result, 1, 1), number=n)
-            - timeit.timeit(lambda: None, number=n)
-            for _ in range(5)
-        )
-    finally:
-        host.stats.exits = saved
+    per_call = min(
+        timeit.timeit(record, number=n) - timeit.timeit(lambda: None, number=n) for _ in range(5)
+    )
     return per_call / n
 
 

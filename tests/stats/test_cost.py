@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from stats_helpers import PS_PER_CYCLE, UNTIL_PS, Finished, exitloop_scenario
 
 from hvsim.hv.cost import DEFAULT_EXIT_HANDLING, CostModel
-from hvsim.hv.host import Host
+from hvsim.hv.host import EMULATED_KINDS, Host
 
 
 # ---- exit-cost keys -------------------------------------------------------------------------
@@ -149,3 +149,27 @@ def test_wfi_wakeup_cost_changes_run_time(multi_vm: Finished, wakeup: int) -> No
     (timer,) = host.stats.vcpus
     blocks = sum(1 for r in host.stats.exits if (r.kind, r.detail) == ("wfi", "block"))
     assert timer.counters["cost.wfi_wakeup"] == blocks * wakeup * PS_PER_CYCLE
+
+
+def test_instruction_counts_are_whole_when_a_run_stops_mid_slice(
+    build_exitloop: Callable[..., Path],
+) -> None:
+    """The vCPU loop adds instructions to the statistics at its yields: a run stopped by a time
+    limit (the vCPU in the middle of a slice) still counts every instruction and exit, and so
+    does the same run continued to its end."""
+    host = Host(exitloop_scenario(build_exitloop(400)), console_sink=lambda line: None)
+
+    def check() -> None:
+        (vstats,) = host.stats.vcpus
+        emulated = sum(1 for r in host.stats.exits if r.kind in EMULATED_KINDS)
+        assert emulated > 0
+        assert vstats.counters["instructions.emulated"] == emulated
+        assert vstats.instructions == host.total_instructions + emulated
+
+    # 300 us of a ~1.6 ms run: inside the vCPU's first slice (closed by Host.run at the limit)
+    assert host.run(until_ps=300 * 10**6) == "time-limit"
+    (open_slice,) = host.stats.slices
+    assert open_slice.instructions == host.total_instructions
+    check()
+    assert host.run() == "done"
+    check()
