@@ -208,12 +208,7 @@ class _Forwarder:
         # a forwarded value (on a slow path) never changes another one.  An expression that
         # reads the register's own previous value (``x8 + x13`` for x8) breaks that rule; it is
         # forwarded only when no slow path can store it before the register is rewritten.
-        if (
-            rewrite >= 0
-            and n <= 1
-            and not _CALL.search(expr)
-            and (reg not in deps or not observed)
-        ):
+        if rewrite >= 0 and n <= 1 and not _CALL.search(expr) and (reg not in deps or not observed):
             if n == 1 or observed:
                 self.pending[reg] = _Pending(
                     expr, ins.def_wrap, deps, n == 0, False, observed, rewrite

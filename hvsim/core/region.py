@@ -20,7 +20,10 @@ This module finds the region and analyses it; it emits no code:
 
 Edges to code that never ran, to other pages, through indirect jumps or out of instructions
 that end blocks (CSR accesses, xRET, fences, ECALL, ...) leave the region: the function returns
-the next pc and the dispatcher carries on.
+the next pc and the dispatcher carries on.  A function return is predicted: its successors are
+the return sites of the calls in the region (the instruction after each ``jal ra``), each taken
+only when the computed target equals it, so a loop that calls a function on the same page
+stays in one function too.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ BRANCH = "branch"  # conditional: succs = [taken, fall-through]
 JUMP = "jump"  # jal: succs = [target]
 FALL = "fall"  # straight on into the next node (a split, the page end, the size limit)
 DYNAMIC = "dynamic"  # jalr and block enders: the next pc is computed by the instruction
+RETURN = "return"  # a function return (jalr x0, 0(ra|t0)): succs = return sites of calls
+#: Link registers of the calling convention (the ISA's return-address-stack hints).
+LINK_REGS = frozenset({1, 5})
 
 
 @dataclass(slots=True, eq=False)
@@ -178,7 +184,15 @@ def discover(
     total = 0
     work = [va]
     wanted = {va}
-    while work:
+    calls: list[int] = []  # return sites of the calls found so far
+    returns: list[Node] = []
+    while True:
+        if not work:  # predict the returns: every return site found so far
+            for node in returns:
+                node.succs = [r for r in calls if r not in node.succs] + node.succs
+                work.extend(_follow(node, wanted, page, reached, total, limit))
+            if not work:
+                break
         start = work.pop()
         if start in nodes:
             continue
@@ -200,6 +214,11 @@ def discover(
                     node.kind, node.succs = BRANCH, [(cur + insn.imm) & M64, nxt]
                 elif name == "jal":
                     node.kind, node.succs = JUMP, [(cur + insn.imm) & M64]
+                    if insn.rd in LINK_REGS:
+                        calls.append(nxt)
+                elif name == "jalr" and insn.rd == 0 and insn.imm == 0 and insn.rs1 in LINK_REGS:
+                    node.kind, node.succs = RETURN, []
+                    returns.append(node)
                 else:
                     node.kind, node.succs = DYNAMIC, []
                 break
@@ -207,21 +226,35 @@ def discover(
                 node.kind, node.succs = FALL, [nxt]
                 break
             cur = nxt
-        for target in node.succs:
-            if (
-                target not in wanted
-                and total < limit
-                and page.va <= target < page.end
-                and (reached is None or (target - page.va) in reached)
-                and page.at(target) is not None
-                and page.at(target)[1] is not None  # type: ignore[index]
-            ):
-                wanted.add(target)
-                work.append(target)
+        work.extend(_follow(node, wanted, page, reached, total, limit))
     _split(nodes)
     region = Region(va, nodes, [pa >> 12])
     _analyse(region)
     return region
+
+
+def _follow(
+    node: Node,
+    wanted: set[int],
+    page: _Page,
+    reached: Container[int] | None,
+    total: int,
+    limit: int,
+) -> list[int]:
+    """The successors of ``node`` that join the region (marked in ``wanted``)."""
+    out = []
+    for target in node.succs:
+        if (
+            target not in wanted
+            and total < limit
+            and page.va <= target < page.end
+            and (reached is None or (target - page.va) in reached)
+            and page.at(target) is not None
+            and page.at(target)[1] is not None  # type: ignore[index]
+        ):
+            wanted.add(target)
+            out.append(target)
+    return out
 
 
 def _split(nodes: dict[int, Node]) -> None:

@@ -37,6 +37,7 @@ from hvsim.core.region import (
     DYNAMIC,
     JUMP,
     MAX_REGION_INSNS,
+    RETURN,
     Loop,
     Node,
     Region,
@@ -407,7 +408,10 @@ class _Codegen:
             k += 1
         last = emitters[-1][0]
         lines, cond = forward(
-            emitters, last.cond if node.kind == BRANCH else None, _exit_code, node.kind == DYNAMIC
+            emitters,
+            last.cond if node.kind == BRANCH else None,
+            _exit_code,
+            node.kind in (DYNAMIC, RETURN),
         )
         for line, offset, pc in lines:
             self.emit(ind, line)
@@ -417,6 +421,8 @@ class _Codegen:
             self.branch(node, cond, k, ind, depth)
         elif node.kind == DYNAMIC:
             self.leave(last.exit if last.exit is not None else str(last.next), k, ind)
+        elif node.kind == RETURN:
+            self.predicted_return(node, k, ind, depth)
         else:
             self.transfer(node.start, node.succs[0], k, ind, depth)
 
@@ -436,6 +442,18 @@ class _Codegen:
             self.transfer(node.start, taken, k, inner, depth + 1)
             self.emit(ind, "else:")
             self.transfer(node.start, fall, k, inner, depth + 1)
+
+    def predicted_return(self, node: Node, k: int, ind: str, depth: int) -> None:
+        """A return (target in ``_t``): to the predicted return site it equals, else out."""
+        inner = ind + "    "
+        for i, site in enumerate(node.succs):
+            self.emit(ind, f"{'el' if i else ''}if _t == {site}:")
+            self.transfer(node.start, site, k, inner, depth + 1)
+        if node.succs:
+            self.emit(ind, "else:")
+            self.leave("_t", k, inner)
+        else:
+            self.leave("_t", k, ind)
 
     def terminal(self, src: int, dst: int) -> bool:
         """Whether the transfer ends in continue, break or return (code after it is dead)."""

@@ -252,3 +252,68 @@ def test_random_chains_compiled_match_single_steps(make_machine, seed: int, leng
     steps = rng.randint(1, 3 * length + 8)
     a, b = run_both(make_machine, code, regs, steps)
     assert a == b
+
+
+CALLS = """
+    .option norvc
+    li s2, 50
+1:  mv a0, s2
+    jal ra, square
+    add s3, s3, a0
+    jal ra, square
+    xor s4, s4, a0
+    addi s2, s2, -1
+    bnez s2, 1b
+    j 9f
+square:
+    mul a0, a0, a0
+    ret
+9:
+"""
+
+
+def test_returns_are_predicted_to_the_return_sites_of_the_region(m) -> None:
+    region = region_of(m, CALLS)
+    ret = next(n for n in region.nodes.values() if n.kind == "return")
+    sites = {m.CODE + 12, m.CODE + 20}  # after each jal ra, square
+    assert set(ret.succs) == sites
+    assert region.loops  # the loop through the calls is one natural loop
+
+
+def test_a_loop_that_calls_a_function_runs_in_one_call_of_its_region(make_machine) -> None:
+    a, b = run_both(make_machine, CALLS, {}, 1 + 50 * 11)
+    assert a == b
+    assert a[0][19] == sum(i * i for i in range(1, 51))  # s3
+    m = make_machine()
+    compiled(m)
+    m.load(CALLS)
+    calls = []
+    m.hart.run(20)  # compiles the region on its first run
+    block = m.hart.code_cache.blocks[(m.CODE + 4, m.CODE + 4, False)]
+    inner = block.fn
+
+    def counting(X, h, n):
+        calls.append(n)
+        return inner(X, h, n)
+
+    m.hart.jc[m.CODE + 4] = (counting, block.count, True)
+    m.hart.pc = m.CODE + 4
+    m.hart.run(300)
+    assert len(calls) <= 2  # the loop, its calls and returns stay inside the function
+
+
+def test_a_mispredicted_return_leaves_the_region_to_the_real_target(make_machine) -> None:
+    code = """
+        .option norvc
+        la ra, 8f
+        jal t1, 2f     # a call through t1: ra keeps pointing at 8f
+        li a1, 1
+    2:  jal ra, 3f     # a call whose return site is predicted
+        li a2, 2
+    3:  la ra, 8f
+        ret            # returns to 8f, not to the predicted site
+    8:  li a3, 3
+    """
+    a, b = run_both(make_machine, code, {}, 9)
+    assert a == b
+    assert a[0][13] == 3 and a[0][12] == 0
