@@ -29,6 +29,7 @@ from hvsim.core import csr as C
 from hvsim.core.bits import M64
 from hvsim.core.hart import Hart
 from hvsim.core.trap import StopReason
+from hvsim.gctune import collecting_rarely
 from hvsim.hv import exits
 from hvsim.hv.fdt import place_fdt
 from hvsim.hv.hostmem import HostAllocator
@@ -214,7 +215,8 @@ class Host:
         outcome = None
         if not self._all_stopped.triggered:
             try:
-                self.env.run(until=self.env.any_of(stop))
+                with collecting_rarely():
+                    self.env.run(until=self.env.any_of(stop))
             except RuntimeError as exc:  # SimPy: no events left before "until" triggered
                 if "No scheduled events left" not in str(exc):
                     raise
