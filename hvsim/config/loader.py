@@ -11,7 +11,8 @@ one line naming the file, the key path and what was expected, e.g.::
 Schema (all keys optional unless marked *required*)::
 
     seed = 0
-    [host]       pcpus, freq_mhz, timebase_hz, batch_insns, vmidlen (0..14), memory (size)
+    [host]       pcpus, freq_mhz, timebase_hz, batch_insns, batch_slack, vmidlen (0..14),
+                 memory (size)
     [scheduler]  policy (a registered scheduler), slice_us, other keys -> options
     [cost]       cpi, world_switch, trap_entry, default_handling, tlb_miss, walk_level,
                  g_walk_level, wfi_wakeup; [cost.exit_handling] kind[.detail...] = cycles
@@ -323,6 +324,7 @@ HOST_SPEC: dict[str, Parser] = {
     "freq_mhz": integer(1, 1_000_000),
     "timebase_hz": integer(1, 10**12),
     "batch_insns": integer(1),
+    "batch_slack": integer(0),
     "vmidlen": integer(0, 14),
     "memory": size(MiB, 4 * KiB),
 }

@@ -63,6 +63,9 @@ class HostConfig:
     freq_mhz: int = 1000
     timebase_hz: int = 10_000_000
     batch_insns: int = 10_000
+    # a batch bounded only by its length may end up to this many instructions early, at a
+    # block boundary (0: batches are exact; see hvsim.hv.host)
+    batch_slack: int = 512
     vmidlen: int = 14
     memory: int | None = None  # host RAM; default: what the VMs need plus page tables
 

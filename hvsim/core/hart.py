@@ -458,8 +458,16 @@ class Hart:
         self.flag = True
 
     # ---- the batch loop ---------------------------------------------------------------------
-    def run(self, budget: int) -> tuple[int, StopReason]:
-        """Execute up to ``budget`` instructions; return (retired, why it stopped)."""
+    def run(self, budget: int, floor: int | None = None) -> tuple[int, StopReason]:
+        """Execute up to ``budget`` instructions; return (retired, why it stopped).
+
+        With ``floor``, the batch may end early, once at least ``floor`` instructions retired,
+        where the next block does not fit in what is left of the budget: the last few
+        instructions of an exact batch run one at a time through the cold tier, which is what
+        a caller whose budget is only a batch length (not a deadline) need not pay.
+        """
+        if floor is None:
+            floor = budget
         X = self.x
         n = 0
         pc = self.pc
@@ -480,11 +488,13 @@ class Hart:
                 get = self.jc.get
             ent = get(pc)
             if ent is None or n + ent[1] > budget:
-                if n >= budget:
+                if n >= budget or (n >= floor and ent is not None):
                     break
                 try:
                     ent = self._lookup(pc, False)
                     if n + ent[1] > budget:
+                        if n >= floor:
+                            break
                         ent = self._lookup(pc, True)
                 except Trap as trap:
                     budget -= 1  # a trap costs budget, so a trap storm still ends the batch

@@ -14,6 +14,11 @@ blocks or ends its slice, not once per exit: SimPy processes only interleave at 
 everything the running vCPU does in between sees ``host.now_ps() = env.now + lag``.  Effects on
 other vCPUs therefore land with at most one quantum of error, the same bound as the batch
 length itself (the accuracy/speed knob measured in benchmarks/README.md).
+
+A batch ends exactly at the vCPU's next timer deadline or the end of its slice.  When only the
+batch length bounds it, it may end up to ``[host] batch_slack`` instructions (at most a quarter
+of the batch) early at a block boundary instead of running its last instructions one at a time
+(see ``Hart.run``'s floor); 0 keeps every batch exact.
 """
 
 from __future__ import annotations
@@ -116,6 +121,7 @@ class Host:
         self.insn_ps = cycle_ps * self.cost.cpi
         self.cycle_ps = cycle_ps
         self.batch_insns = host_cfg.batch_insns
+        self.batch_slack = host_cfg.batch_slack
         self.console_sink = console_sink if console_sink is not None else _print_line
         self.outdir = outdir
         self._logs: list[IO[bytes]] = []
@@ -329,6 +335,9 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     cycle_ps = host.cycle_ps
     quantum = host.quantum_ps
     batch_insns = host.batch_insns
+    # a batch bounded only by its length may end this many instructions early, at a block
+    # boundary, rather than finish its last few instructions one at a time (Hart.run's floor)
+    batch_floor = batch_insns - min(host.batch_slack, batch_insns // 4)
     timebase_hz = host.timebase_hz
     sched = host.scheduler
     vmids = host.vmids
@@ -402,8 +411,10 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
         if deadline is not None:
             limit = min(limit, -(-deadline * PS_PER_S // timebase_hz))
         budget = (limit - now) // insn_ps
-        if budget > batch_insns:
+        floor = None  # exact: the batch ends at a deadline or the slice end
+        if budget > batch_insns:  # only the batch length bounds it: it may end a little early
             budget = batch_insns
+            floor = batch_floor
         elif budget < 1:
             budget = 1
         if host.instruction_limit is not None:
@@ -411,8 +422,9 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
             if left <= 0:
                 host.limit_reached()
                 break
-            budget = min(budget, left)
-        n, reason = hart.run(budget)
+            if left < budget:
+                budget, floor = left, None
+        n, reason = hart.run(budget, floor)
         retired += n
         unflushed += n
         host.total_instructions += n

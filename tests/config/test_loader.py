@@ -54,6 +54,7 @@ pcpus = 4
 freq_mhz = 2000
 timebase_hz = 1_000_000
 batch_insns = "0x400"
+batch_slack = 64
 vmidlen = 7
 memory = "1G"
 
@@ -133,6 +134,7 @@ def test_every_key_reaches_the_model(tmp_path: Path, kernel: Path) -> None:
     host = scenario.host
     assert (host.pcpus, host.freq_mhz, host.timebase_hz) == (4, 2000, 1_000_000)
     assert (host.batch_insns, host.vmidlen, host.memory) == (1024, 7, 1 << 30)
+    assert host.batch_slack == 64
     assert scenario.scheduler.policy == "round-robin"
     assert scenario.scheduler.slice_us == 250
     assert scenario.scheduler.options == {"boost": True}

@@ -147,6 +147,21 @@ def test_run_retires_exactly_the_budget(make_machine, chunks: list[int]) -> None
     assert batch.csr("minstret") == total
 
 
+def test_a_floor_lets_the_batch_end_early_at_a_block_boundary(make_machine) -> None:
+    """With a floor the batch ends at the first block boundary past it where the next block
+    does not fit, never beyond the budget; the state is that of as many single steps."""
+    for budget, floor in ((50, 30), (200, 150), (37, 37)):
+        m = fresh(make_machine)
+        m.hart.code_cache.hot_threshold = 0  # compiled blocks, whose horizons exceed a step
+        for _ in range(3):
+            n, reason = m.hart.run(budget, floor)
+            assert reason is StopReason.BUDGET and floor <= n <= budget
+            stepped = fresh(make_machine)
+            for _ in range(m.hart.retired):
+                stepped.hart.run(1)
+            assert snapshot(stepped) == snapshot(m)
+
+
 def test_zero_budget_runs_nothing(m) -> None:
     m.load("li a0, 1")
     assert m.hart.run(0)[0] == 0
