@@ -10,8 +10,9 @@ straight-line code of one basic block (a :class:`hvsim.core.region.Node`):
 * A result that is never read before being overwritten is not computed at all.
 * A result that may lie outside [0, 2**64) (a sum, a product, a signed value) is reduced with
   ``& 0xFFFFFFFFFFFFFFFF`` only where it is stored or read by an operation that needs the exact
-  value (a comparison, a right shift, an address); an operand of ``+``, ``-``, ``*``, ``<<``
-  or of a mask takes it as it is.
+  value (a comparison, a right shift); an operand of ``+``, ``-``, ``*``, ``<<`` or of a mask
+  takes it as it is, and so does a memory address (``«A5»``): one that wraps misses the
+  software TLB or indexes outside RAM, and the slow path reduces it.
 * Register values known to be constants are substituted, so CPython folds ``lui``/``addi``
   pairs at compile time.
 
@@ -30,13 +31,14 @@ other code can set the flag while a block runs, so loops need not check it at ba
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hvsim.core.insns import FLAG, SYNC, Emitter
 
 MASK = "0xFFFFFFFFFFFFFFFF"
-_TOKEN = re.compile("\u00ab([NL])(\\d+)\u00bb")
+_TOKEN = re.compile("\u00ab([NLA])(\\d+)\u00bb")
 _DEF = re.compile("\u00abD(\\d+)\\|([01])\u00bb(.*)")
 _LOCAL = re.compile(r"\bx(\d+)\b")
 _CALL = re.compile(r"[A-Za-z_]\w*\(")
@@ -102,6 +104,10 @@ class _Forwarder:
         self.exit_code = exit_code
         self.out: list[tuple[str, int, int]] = []
         self.pending: dict[int, _Pending] = {}
+        # per instruction: address uses of each register, and forwarded addresses bound once
+        self.addressed: Counter[int] = Counter()
+        self.bound: dict[int, str] = {}
+        self.before: list[str] = []
         count = len(insns)
         # per definition (register, instruction index): uses before the register is written
         # again, and the index of that next write
@@ -112,7 +118,12 @@ class _Forwarder:
             text = "\n".join(ins.lines) + "\n" + ins.def_expr
             if i == count - 1 and cond is not None:
                 text += "\n" + cond
-            for _, reg in _TOKEN.findall(text):
+            addressed: set[str] = set()
+            for kind, reg in _TOKEN.findall(text):
+                if kind == "A":  # all address uses in one instruction are one use
+                    if reg in addressed:
+                        continue
+                    addressed.add(reg)
                 d = current.get(int(reg))
                 if d is not None:
                     self.uses[d] = self.uses.get(d, 0) + 1
@@ -134,6 +145,9 @@ class _Forwarder:
 
     def resolve(self, m: re.Match[str]) -> str:
         kind, reg = m.group(1), int(m.group(2))
+        bound = self.bound.get(reg)
+        if kind == "A" and bound is not None:
+            return bound
         p = self.pending.get(reg)
         if p is None:
             return f"x{reg}"
@@ -143,7 +157,11 @@ class _Forwarder:
         p.consumed = True
         if not p.observed:  # no slow path can need it any more
             del self.pending[reg]
-        if kind == "L" or not p.wrap:
+        if kind == "A" and self.addressed[reg] > 1:  # one value for every address use
+            self.bound[reg] = "_a"
+            self.before.append(f"_a = {p.expr}")
+            return "_a"
+        if kind != "N" or not p.wrap:  # an address may wrap: the fast path rejects it
             return f"({p.expr})"
         return f"(({p.expr}) & {MASK})"
 
@@ -156,6 +174,10 @@ class _Forwarder:
             if ins.traps and not ins.guarded and pending:  # a direct helper call
                 out.extend((self.store(r, p), k, pc) for r, p in sorted(pending.items()))
                 pending.clear()
+            self.bound, self.before = {}, []
+            self.addressed = Counter(
+                int(reg) for line in ins.lines for kind, reg in _TOKEN.findall(line) if kind == "A"
+            )
             lines = [_TOKEN.sub(self.resolve, line) for line in ins.lines]
             expr = _TOKEN.sub(self.resolve, ins.def_expr)
             if i == len(insns) - 1 and cond is not None:
@@ -169,6 +191,7 @@ class _Forwarder:
                 if not p.consumed or self.traps_in(i, p.rewrite):
                     out.append((self.store(reg, p), k, pc))
                 del pending[reg]
+            out.extend((line, k, pc) for line in self.before)
             sync = sorted(pending.items())  # what a slow path of this instruction stores
             for reg in ins.writes:
                 pending.pop(reg, None)

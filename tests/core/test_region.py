@@ -222,8 +222,12 @@ def random_block(rng: random.Random, length: int) -> str:
         elif r < 0.95:
             size = rng.choice(("sd", "sw", "sb"))
             lines.append(f"{size} x{rs2}, {rng.randrange(0, 200, 8)}(s1)")
-        elif r < 0.97:
+        elif r < 0.96:
             lines.append(f"ld x{rd}, 0(s0)")  # s0 is unmapped: a trap
+        elif r < 0.975:  # a computed address, forwarded into a load or store
+            lines.append(f"addi x{rd}, s1, {rng.randrange(0, 200, 8)}")
+            mem = rng.choice(("ld", "sd", "lw", "sb"))
+            lines.append(f"{mem} x{rs2 if mem[0] == 's' else rs1}, 0(x{rd})")
         else:
             lines.append(f"mv x{rd}, x{rs1}")
     return "\n".join(lines)

@@ -44,9 +44,9 @@ if TYPE_CHECKING:
     from hvsim.isa.decode import Insn
 
 #: Placeholders of token mode (see hvsim.core.forward): «N5» reads x5 exactly, «L5» modulo
-#: 2**64; a line «D5|1»expr assigns expr to x5 (1: expr may wrap); «SYNC» and «FLAG» mark
-#: the slow path of a memory access (registers are made exact there; the hart may ask the
-#: block to stop afterwards).
+#: 2**64, «A5» as an address; a line «D5|1»expr assigns expr to x5 (1: expr may wrap);
+#: «SYNC» and «FLAG» mark the slow path of a memory access (registers are made exact there;
+#: the hart may ask the block to stop afterwards).
 SYNC = "\u00abSYNC\u00bb"
 FLAG = "\u00abFLAG\u00bb"
 
@@ -107,6 +107,12 @@ class Emitter:
     def lo2(self) -> str:
         """rs2 where only its value modulo 2**64 matters."""
         return self._src(self.insn.rs2, "L")
+
+    @property
+    def ad1(self) -> str:
+        """rs1 as a memory address base: modulo 2**64, used by the fast path as it is (an
+        address that wraps fails the TLB lookup and the slow path reduces it)."""
+        return self._src(self.insn.rs1, "A")
 
     @property
     def rd(self) -> str:

@@ -230,8 +230,8 @@ def address(e: Emitter) -> str:
     if e.insn.rs1 == 0:
         return str(e.imm & M)
     if e.imm == 0:
-        return e.rs1
-    e.line(f"_a = {e.rs1} + {e.imm}")
+        return e.ad1
+    e.line(f"_a = {e.ad1} + {e.imm}")
     return "_a"
 
 
