@@ -7,9 +7,10 @@ block entry) in front of this cache; when a code page is written every hart drop
 caches, and the page's blocks are forgotten.
 
 A block is first *cold* (interpreted through generic instruction functions, see
-:mod:`hvsim.core.interp`) and compiled into a Python function once it has run
-:data:`hvsim.core.interp.HOT_THRESHOLD` times.  Single-step blocks (trace mode, batch ends) are
-always interpreted.
+:mod:`hvsim.core.interp`); once it has run :data:`hvsim.core.interp.HOT_THRESHOLD` times the
+region around it is compiled (:mod:`hvsim.core.translate`) and replaces it.  The cache records,
+per physical page, which instructions the cold tier has run: regions only follow edges into
+code that has executed.  Single-step blocks (trace mode, batch ends) are always interpreted.
 """
 
 from __future__ import annotations
@@ -18,17 +19,22 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from hvsim.core import interp
-from hvsim.core.translate import Block, block_globals, iter_insns, translate
+from hvsim.core.insns import BLOCK_ENDERS, SEMANTICS
+from hvsim.core.translate import Block, block_globals, translate
 from hvsim.core.trap import Trap
 from hvsim.isa import encoding as E
+from hvsim.isa.decode import Insn, decode
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from hvsim.core.hart import Hart
     from hvsim.mem.phys import PhysMem
 
 
-#: Cold blocks decode fewer instructions than compiled superblocks: most leave early.
+#: Most instructions of a cold block (most leave early; instructions decode lazily).
 COLD_BLOCK_INSNS = 16
+M64 = (1 << 64) - 1
 
 
 class CodeCache:
@@ -154,6 +160,63 @@ class CodeCache:
             self.blocks.pop(key, None)
         for hart in self.harts:
             hart.flush_jump_caches()
+
+
+def iter_insns(
+    h: Hart, va: int, pa: int, limit: int, pages: list[int]
+) -> Iterator[tuple[int, int, Insn | None]]:
+    """Yield the instructions of a cold block as (pc, raw, insn); ``pages`` gets the second
+    physical page when the first instruction straddles two.
+
+    Decoding continues past conditional branches (the taken side leaves the block) and follows
+    direct ``jal`` jumps that stay in the page; it stops at instructions that end blocks,
+    indirect jumps, the page end, and jumps back into the block.
+    """
+    mem = h.mem
+    u16 = mem.uh
+    base = mem.ram_base
+    page_va = va & ~0xFFF
+    page_pa = pa & ~0xFFF
+    page_end = page_va + 0x1000
+    cur_va = va
+    count = 0
+    seen: set[int] = set()
+    while count < limit and cur_va not in seen:
+        seen.add(cur_va)
+        cur_pa = page_pa + (cur_va - page_va)
+        lo = u16[(cur_pa - base) >> 1]
+        if lo & 3 == 3:
+            if cur_va + 2 >= page_end:  # a 32-bit instruction straddling two pages
+                if count:
+                    return
+                pa2 = h.translate_fetch((cur_va + 2) & M64)
+                if not mem.is_ram(pa2, 2):
+                    raise Trap(E.CAUSE_FETCH_ACCESS, (cur_va + 2) & M64)
+                hi = u16[(pa2 - base) >> 1]
+                pages.append(pa2 >> 12)
+            else:
+                hi = u16[(cur_pa + 2 - base) >> 1]
+            raw, length = lo | (hi << 16), 4
+        else:
+            raw, length = lo, 2
+        insn = decode(raw)
+        if insn is None or insn.name not in SEMANTICS:
+            if not count:  # an illegal instruction only ever starts its own block
+                yield cur_va, raw, None
+            return
+        yield cur_va, raw, insn
+        count += 1
+        if insn.name in BLOCK_ENDERS or insn.name == "jalr" or len(pages) > 1:
+            return
+        if insn.name == "jal":
+            target = (cur_va + insn.imm) & M64
+            if target & ~0xFFF != page_va or target in seen:
+                return
+            cur_va = target  # follow the jump
+            continue
+        cur_va = (cur_va + length) & M64
+        if cur_va >= page_end or cur_va == 0:
+            return
 
 
 class _Everywhere:

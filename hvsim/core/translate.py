@@ -1,28 +1,40 @@
-"""Block translator: guest basic blocks -> cached Python functions.
+"""Region compiler: hot guest code -> one cached Python function per region.
 
-A block starts at a guest virtual pc and runs to the first instruction that ends a block
-(branch, jump, CSR access, xRET, fence, ECALL, ...), the end of the 4 KiB page, or
-:data:`MAX_BLOCK_INSNS`.  Its instructions' definitions (:mod:`hvsim.core.insns`) emit Python
-source that is joined into one function::
+When a cold block becomes hot (:mod:`hvsim.core.codecache`), the code around it is compiled as
+a *region* (:mod:`hvsim.core.region`): the basic blocks reachable from it that have executed,
+with their loops.  Each instruction's definition (:mod:`hvsim.core.insns`) emits Python source
+for it; :mod:`hvsim.core.forward` resolves register reads and writes inside each basic block;
+this module arranges the blocks as structured Python code and wraps them in one function::
 
-    def blk(X, h, n):            # X: the hart's register list, n: retired so far in the batch
-        x5 = X[5]; x10 = X[10]   # every register the block touches, as locals
-        TR = h.tr                # fast-path TLB for loads (vpn -> RAM offset - page VA)
-        _n = n
+    def _blk(X, h, n):          # X: the hart's register list, n: retired so far in the batch
+        x5 = X[5]; x10 = X[10]  # every register the region touches, as locals
+        TR = h.tr; TW = h.tw    # the software TLB for loads and stores (see hvsim.core.hart)
+        _n = n                  # retired before the current straight-line stretch
+        _B3 = h.budget - 17     # per loop: start another iteration only while it fits
         try:
-            ...                  # one or more lines per instruction
-        except Trap as _e:       # precise traps: record which instruction trapped
-            _i = _L[_e.__traceback__.tb_lineno]
-            h.trap_idx = _n - n + _i; h.trap_pc = _P[_i]
+            while True:         # a loop of the region (nested loops nest)
+                ...             # basic blocks; single-predecessor successors inlined as if/else
+                if _d == 7:     # a block with several predecessors: reached through _d
+                    ...
+                _n += 12        # a back edge: count, check the budget, iterate
+                if _n > _B3: h.loop_n = _n; return <header pc>
+                continue
+        except Trap as _e:      # precise traps: the trapping line names the instruction
+            _i = _LN[_e.__traceback__.tb_lineno]
+            h.trap_idx = _n - n + _i[0]; h.trap_pc = _i[1]
             raise
-        finally:                 # registers go back on the normal and the trapping path
+        finally:                # registers go back on every exit and on the trapping path
             X[10] = x10
-        return <next pc>
 
-``try`` costs nothing in CPython 3.11 until it fires, and the line number of the trapping
-statement tells which instruction trapped, so the fast path carries no bookkeeping at all.
-Compiled blocks are shared by all harts on the same physical memory
-(:class:`hvsim.core.codecache.CodeCache`).
+Control flow: inside a loop level, a block with one predecessor is emitted in place of the
+branch that reaches it; blocks with several (joins) follow in topological order behind
+``if _d == <label>:`` tests; a back edge to the level's header is ``continue`` after the budget
+check; an edge out of the innermost loop is ``break`` (with ``_d`` naming the target when
+there are several); any other edge leaves the function (``h.loop_n = ...; return <pc>``).
+Instruction counts are static along each stretch, so ``_n`` is only updated where stretches
+meet.  ``try`` costs nothing in CPython 3.11 until it fires, so the fast path carries no
+bookkeeping for precise traps.  Compiled regions are shared by all harts on the same physical
+memory (:class:`hvsim.core.codecache.CodeCache`).
 """
 
 from __future__ import annotations
@@ -31,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hvsim.core.forward import forward
-from hvsim.core.insns import BLOCK_ENDERS, SEMANTICS, Emitter, load_all, rv64m
+from hvsim.core.insns import SEMANTICS, Emitter, load_all, rv64m
 from hvsim.core.region import (
     BRANCH,
     DYNAMIC,
@@ -48,16 +60,15 @@ from hvsim.core.region import (
 )
 from hvsim.core.trap import Trap
 from hvsim.isa import encoding as E
-from hvsim.isa.decode import Insn, decode
+from hvsim.isa.decode import Insn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from hvsim.core.hart import Hart
 
 load_all()
 
-MAX_BLOCK_INSNS = 48
 M64 = (1 << 64) - 1
 
 
@@ -105,81 +116,7 @@ def block_globals(h: Hart) -> dict[str, object]:
     return g
 
 
-def fetch_insns(
-    h: Hart, va: int, pa: int, limit: int, basic: bool = False
-) -> tuple[list, list[int]]:
-    """Decode up to ``limit`` instructions of a superblock; returns [(pc, raw, insn)], pages."""
-    pages = [pa >> 12]
-    return list(iter_insns(h, va, pa, limit, pages, basic)), pages
-
-
-def iter_insns(
-    h: Hart, va: int, pa: int, limit: int, pages: list[int], basic: bool = False
-) -> Iterator[tuple[int, int, Insn | None]]:
-    """Yield the instructions of a superblock as (pc, raw, insn); ``pages`` gets the second
-    physical page when the first instruction straddles two.
-
-    Decoding continues past conditional branches (their taken side becomes a side exit) and
-    follows direct ``jal`` jumps that stay in the page (short forward ones are decoded through
-    in memory order, see :func:`translate`); it stops at instructions that end blocks,
-    indirect jumps, the page end, and jumps back into the block.  With ``basic`` it stops
-    after the first branch or jump.
-    """
-    mem = h.mem
-    u16 = mem.uh
-    base = mem.ram_base
-    page_va = va & ~0xFFF
-    page_pa = pa & ~0xFFF
-    page_end = page_va + 0x1000
-    cur_va = va
-    count = 0
-    seen: set[int] = set()
-    while count < limit and cur_va not in seen:
-        seen.add(cur_va)
-        cur_pa = page_pa + (cur_va - page_va)
-        lo = u16[(cur_pa - base) >> 1]
-        if lo & 3 == 3:
-            if cur_va + 2 >= page_end:  # a 32-bit instruction straddling two pages
-                if count:
-                    return
-                pa2 = h.translate_fetch((cur_va + 2) & M64)
-                if not mem.is_ram(pa2, 2):
-                    raise Trap(E.CAUSE_FETCH_ACCESS, (cur_va + 2) & M64)
-                hi = u16[(pa2 - base) >> 1]
-                pages.append(pa2 >> 12)
-            else:
-                hi = u16[(cur_pa + 2 - base) >> 1]
-            raw, length = lo | (hi << 16), 4
-        else:
-            raw, length = lo, 2
-        insn = decode(raw)
-        if insn is None or insn.name not in SEMANTICS:
-            if not count:  # an illegal instruction only ever starts its own block
-                yield cur_va, raw, None
-            return
-        yield cur_va, raw, insn
-        count += 1
-        if insn.name in BLOCK_ENDERS or insn.name == "jalr" or len(pages) > 1:
-            return
-        if basic and (insn.name == "jal" or insn.name in _BRANCHES):
-            return
-        if insn.name == "jal":
-            target = (cur_va + insn.imm) & M64
-            if target & ~0xFFF != page_va or target in seen:
-                return
-            if basic or not 0 < target - cur_va <= FORWARD_SKIP:
-                cur_va = target  # follow the jump
-                continue
-            # a short forward jump (the "then" side of an if/else): keep decoding in memory
-            # order so that the jump becomes structured code (see translate)
-        cur_va = (cur_va + length) & M64
-        if cur_va >= page_end or cur_va == 0:
-            return
-
-
 _BRANCHES = {"beq", "bne", "blt", "bge", "bltu", "bgeu"}
-#: Forward jumps up to this many bytes are decoded through (structured as if/else).
-FORWARD_SKIP = 256
 
 
 # How a transfer of control is compiled (see _Codegen.transfer)
