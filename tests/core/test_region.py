@@ -321,3 +321,55 @@ def test_a_mispredicted_return_leaves_the_region_to_the_real_target(make_machine
     a, b = run_both(make_machine, code, {}, 9)
     assert a == b
     assert a[0][13] == 3 and a[0][12] == 0
+
+
+class Doorbell:
+    """A device whose register write raises the machine software interrupt line."""
+
+    size = 0x1000
+
+    def __init__(self, hart) -> None:
+        self.hart = hart
+
+    def read(self, offset: int, size: int) -> int:
+        return 0
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        self.hart.set_pending(1 << 3, bool(value))  # MSIP
+
+
+def test_a_device_interrupt_raised_by_a_store_is_taken_after_that_store(make_machine) -> None:
+    """The store's slow path raises a line: the compiled loop stops right after the store, so
+    the interrupt's mepc is the next instruction, exactly as when single-stepping."""
+    doorbell = 0x1000_0000
+    code = f"""
+        .option norvc
+        li t0, {doorbell}
+        li t1, 8
+    1:  addi a0, a0, 1
+        addi t1, t1, -1
+        bnez t1, 2f
+        sw t0, 0(t0)       # rings when t1 has counted down to zero
+    2:  addi a1, a1, 3
+        bnez t1, 1b
+        j .
+    """
+    results = []
+    for tier in ("compiled", "stepped"):
+        m = make_machine()
+        if tier == "compiled":
+            compiled(m)
+        m.mem.map_device(doorbell, 0x1000, Doorbell(m.hart))
+        m.set_csr("mie", 1 << 3)
+        m.set_csr("mstatus", 1 << 3)  # MIE
+        m.load(code)
+        if tier == "compiled":
+            m.hart.run(200)
+        else:
+            for _ in range(200):
+                m.hart.run(1)
+        results.append((m.csr("mcause"), m.csr("mepc"), m.hart.x[10], m.hart.x[11]))
+    assert results[0] == results[1]
+    mcause, mepc, a0, a1 = results[0]
+    assert mcause == (1 << 63) | 3 and a0 == 8 and a1 == 3 * 7
+    assert mepc == m.CODE + 4 * 6  # the addi after the sw
