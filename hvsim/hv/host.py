@@ -138,6 +138,7 @@ class Host:
         #: yields to SimPy once per quantum (or when it blocks), not once per exit: processes
         #: only interleave at yields, so everything in between sees ``env.now + lag``.
         self.lag = 0
+        #: the length of one batch in simulated time (a running vCPU yields after about one)
         self.quantum_ps = self.batch_insns * self.insn_ps
         #: (exit kind, detail) -> handling time in ps (the cost model's answer, remembered)
         self.handling_ps: dict[tuple[str, str], int] = {}
@@ -333,11 +334,12 @@ def run_on_pcpu(host: Host, vcpu: Vcpu, pcpu: Pcpu) -> Generator[Any, Any, None]
     cost = host.cost
     insn_ps = host.insn_ps
     cycle_ps = host.cycle_ps
-    quantum = host.quantum_ps
     batch_insns = host.batch_insns
     # a batch bounded only by its length may end this many instructions early, at a block
     # boundary, rather than finish its last few instructions one at a time (Hart.run's floor)
     batch_floor = batch_insns - min(host.batch_slack, batch_insns // 4)
+    # so one such batch is a quantum: the vCPU yields to SimPy after every full batch
+    quantum = batch_floor * insn_ps
     timebase_hz = host.timebase_hz
     sched = host.scheduler
     vmids = host.vmids
