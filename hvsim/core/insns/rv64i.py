@@ -180,9 +180,15 @@ _BRANCH = {
     "bltu": "{a} < {b}",
     "bgeu": "{a} >= {b}",
 }
-#: Signed comparisons with x0 (bltz, bgez, bgtz, blez) need no sign flip.
-_BRANCH_ZERO_RS2 = {"blt": "{a} >= S", "bge": "{a} < S"}
-_BRANCH_ZERO_RS1 = {"blt": "0 < {b} < S", "bge": "not 0 < {b} < S"}
+#: Comparisons with x0 (beqz, bnez, bltz, bgez, bgtz, blez): a truth test needs no constant
+#: and no compare, a signed one no sign flip.
+_BRANCH_ZERO_RS2 = {"beq": "not {a}", "bne": "{a}", "blt": "{a} >= S", "bge": "{a} < S"}
+_BRANCH_ZERO_RS1 = {
+    "beq": "not {b}",
+    "bne": "{b}",
+    "blt": "0 < {b} < S",
+    "bge": "not 0 < {b} < S",
+}
 
 
 def _branch(name: str, template: str):
