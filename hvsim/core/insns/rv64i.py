@@ -7,6 +7,9 @@ from hvsim.core.insns.symbolic import Sym
 
 M = (1 << 64) - 1
 S = 1 << 63
+#: M and S as literals in emitted code (a constant loads faster than a global)
+ML = "0xFFFFFFFFFFFFFFFF"
+SL = "0x8000000000000000"
 
 # ---- register-register and register-immediate arithmetic ---------------------------------
 #: The signed 32-bit value of an expression's low 32 bits (an RV64 ``*W`` result).
@@ -22,8 +25,8 @@ _RR = {
     "and": ("{a} & {b}", False),
     "sll": ("{la} << ({lb} & 63)", True),
     "srl": ("{a} >> ({lb} & 63)", False),
-    "sra": ("(({a} ^ S) - S) >> ({lb} & 63)", True),
-    "slt": ("1 if ({a} ^ S) < ({b} ^ S) else 0", False),
+    "sra": (f"(({{a}} ^ {SL}) - {SL}) >> ({{lb}} & 63)", True),
+    "slt": (f"1 if ({{a}} ^ {SL}) < ({{b}} ^ {SL}) else 0", False),
     "sltu": ("1 if {a} < {b} else 0", False),
     "addw": (_sext32("{la} + {lb}"), True),
     "subw": (_sext32("{la} - {lb}"), True),
@@ -104,7 +107,7 @@ def xori(e: Emitter) -> None:
 
 @semantics("slti")
 def slti(e: Emitter) -> None:
-    e.set_rd(f"1 if ({e.rs1} ^ S) < {(e.imm & M) ^ S} else 0")
+    e.set_rd(f"1 if ({e.rs1} ^ {SL}) < {(e.imm & M) ^ S} else 0")
 
 
 @semantics("sltiu")
@@ -124,7 +127,7 @@ def srli(e: Emitter) -> None:
 
 @semantics("srai")
 def srai(e: Emitter) -> None:
-    e.set_rd(f"(({e.rs1} ^ S) - S) >> {e.imm}", True)
+    e.set_rd(f"(({e.rs1} ^ {SL}) - {SL}) >> {e.imm}", True)
 
 
 @semantics("slliw")
@@ -175,19 +178,19 @@ def jalr(e: Emitter) -> None:
 _BRANCH = {
     "beq": "{a} == {b}",
     "bne": "{a} != {b}",
-    "blt": "({a} ^ S) < ({b} ^ S)",
-    "bge": "({a} ^ S) >= ({b} ^ S)",
+    "blt": f"({{a}} ^ {SL}) < ({{b}} ^ {SL})",
+    "bge": f"({{a}} ^ {SL}) >= ({{b}} ^ {SL})",
     "bltu": "{a} < {b}",
     "bgeu": "{a} >= {b}",
 }
 #: Comparisons with x0 (beqz, bnez, bltz, bgez, bgtz, blez): a truth test needs no constant
 #: and no compare, a signed one no sign flip.
-_BRANCH_ZERO_RS2 = {"beq": "not {a}", "bne": "{a}", "blt": "{a} >= S", "bge": "{a} < S"}
+_BRANCH_ZERO_RS2 = {"beq": "not {a}", "bne": "{a}", "blt": f"{{a}} >= {SL}", "bge": f"{{a}} < {SL}"}
 _BRANCH_ZERO_RS1 = {
     "beq": "not {b}",
     "bne": "{b}",
-    "blt": "0 < {b} < S",
-    "bge": "not 0 < {b} < S",
+    "blt": f"0 < {{b}} < {SL}",
+    "bge": f"not 0 < {{b}} < {SL}",
 }
 
 
@@ -252,7 +255,7 @@ def _load(size: int, signed: bool, view: str, shift: int):
         index = f"{a} + TR[{a} & {_key(size)}]"
         value = f"{view}[({index}) >> {shift}]" if shift else f"{view}[{index}]"
         if signed:
-            value += " & M"
+            value += f" & {ML}"
         rd = e.rd
         # a TLB miss (KeyError), a misaligned access (its key is never present) or a wrapped
         # address (IndexError) takes the slow path
