@@ -26,7 +26,7 @@ from hvsim.isa import encoding as E
 from hvsim.isa.decode import Insn, decode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from hvsim.core.hart import Hart
     from hvsim.mem.phys import PhysMem
@@ -47,6 +47,8 @@ class CodeCache:
         self.reached: dict[int, set[int]] = {}
         # tuning and testing knobs: runs before a block is compiled, and whether regions
         # follow edges into code that never ran (tests use both to exercise the compiler)
+        #: generated source -> compiled function (identical regions of different VMs)
+        self.compiled: dict[str, Callable[..., int]] = {}
         self.hot_threshold = interp.HOT_THRESHOLD
         self.follow_unreached = False
         self.harts: list[Hart] = []

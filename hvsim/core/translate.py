@@ -65,6 +65,7 @@ from hvsim.isa.decode import Insn
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from hvsim.core.codecache import CodeCache
     from hvsim.core.hart import Hart
 
 load_all()
@@ -181,6 +182,26 @@ def _illegal_block(h: Hart, va: int, pa: int, raw: int, pages: list[int]) -> Blo
     g = dict(h.code_cache.globals)
     exec(compile(source, f"<block {va:#x}>", "exec"), g)
     return Block(va, pa, 1, g["_blk"], tuple(pages), (va,), (None,), (raw,), True, source)
+
+
+#: Most compiled sources a code cache remembers for sharing (bounds memory under code churn).
+_MAX_SHARED = 8192
+
+
+def _compile(
+    cache: CodeCache, source: str, entry: int, line_info: dict[int, tuple[int, int]]
+) -> Callable[..., int]:
+    """The function for ``source``, compiled once per code cache: VMs that run the same
+    kernel at the same addresses (from different host pages) share their compiled regions."""
+    fn = cache.compiled.get(source)
+    if fn is None:
+        if len(cache.compiled) >= _MAX_SHARED:
+            cache.compiled.clear()
+        g = dict(cache.globals)
+        g["_LN"] = line_info
+        exec(compile(source, f"<block {entry:#x}>", "exec"), g)
+        fn = cache.compiled[source] = g["_blk"]
+    return fn  # type: ignore[return-value]
 
 
 def _exit_code(k: int, target: int | str) -> list[str]:
@@ -466,9 +487,7 @@ class _Codegen:
         if self.writes:  # one copy for the normal and the trapping path
             lines += ["    finally:", *(f"        X[{r}] = x{r}" for r in sorted(self.writes))]
         source = "\n".join(lines) + "\n"
-        g = dict(self.h.code_cache.globals)
-        g["_LN"] = info
-        exec(compile(source, f"<block {region.entry:#x}>", "exec"), g)
+        fn = _compile(self.h.code_cache, source, region.entry, info)
         ordered = sorted(region.nodes.values(), key=lambda nd: nd.index)
         insns = [i for nd in ordered for i in nd.insns]
         entry = region.nodes[region.entry]
@@ -476,7 +495,7 @@ class _Codegen:
             va=region.entry,
             pa=self.pa,
             count=entry.horizon,
-            fn=g["_blk"],  # type: ignore[arg-type]
+            fn=fn,
             pages=tuple(region.pages),
             pcs=tuple(pc for pc, _, _ in insns),
             insns=tuple(i for _, _, i in insns),
