@@ -23,6 +23,7 @@ from hvsim.core.trap import StopReason
 
 M64 = (1 << 64) - 1
 UNMAPPED = 0x4000_0000  # below RAM, no device: any access there is an access fault
+PTE_V, PTE_R, PTE_X, PTE_A = 1 << 0, 1 << 1, 1 << 3, 1 << 6  # Sv39 PTE bits
 
 
 def compiled(m) -> None:
@@ -373,3 +374,29 @@ def test_a_device_interrupt_raised_by_a_store_is_taken_after_that_store(make_mac
     mcause, mepc, a0, a1 = results[0]
     assert mcause == (1 << 63) | 3 and a0 == 8 and a1 == 3 * 7
     assert mepc == m.CODE + 4 * 6  # the addi after the sw
+
+
+def test_identical_code_on_different_pages_shares_its_compiled_region(m) -> None:
+    """Two address spaces map one virtual address to two copies of the same code (two VMs
+    running one kernel): the region is compiled once and both use the same function."""
+    compiled(m)
+    va = 0x4000_0000
+    code = "li t0, 5\n1: addi a0, a0, 2\naddi t0, t0, -1\nbnez t0, 1b\n9: j 9b"
+    image = m.asm(code, va)
+    roots = []
+    for n in (1, 2):
+        page = m.DATA + 0x10000 * n
+        m.mem.write_bytes(page, image)
+        pt = m.page_tables(3)
+        pt.map(va, page, PTE_V | PTE_R | PTE_X | PTE_A)
+        roots.append((page, pt.atp(8, n)))
+    h = m.hart
+    for page, atp in roots:
+        m.set_csr("satp", atp)
+        h.x[10] = 0
+        h.pc, h.priv = va, 1
+        h.state_changed()
+        m.resume(16)
+        assert h.x[10] == 10
+    first, second = (m.hart.code_cache.blocks[(page, va, False)] for page, _ in roots)
+    assert first is not second and first.fn is second.fn
