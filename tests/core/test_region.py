@@ -391,7 +391,7 @@ def test_identical_code_on_different_pages_shares_its_compiled_region(m) -> None
         pt.map(va, page, PTE_V | PTE_R | PTE_X | PTE_A)
         roots.append((page, pt.atp(8, n)))
     h = m.hart
-    for page, atp in roots:
+    for _page, atp in roots:
         m.set_csr("satp", atp)
         h.x[10] = 0
         h.pc, h.priv = va, 1
