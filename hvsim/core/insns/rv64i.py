@@ -12,8 +12,9 @@ ML = "0xFFFFFFFFFFFFFFFF"
 SL = "0x8000000000000000"
 
 # ---- register-register and register-immediate arithmetic ---------------------------------
-#: The signed 32-bit value of an expression's low 32 bits (an RV64 ``*W`` result).
-SEXT32 = "((({}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000"
+#: An expression's low 32 bits sign-extended to 64 (an RV64 ``*W`` result), exact: the usual
+#: non-negative case costs a mask and a compare, half of ``((v ^ 2**31) - 2**31) & M``.
+SEXT32 = "(_w if (_w := ({}) & 0xFFFFFFFF) < 0x80000000 else _w | 0xFFFFFFFF00000000)"
 
 
 def _sext32(expr: str) -> str:
@@ -28,10 +29,10 @@ _RR = {
     "sra": (f"(({{a}} ^ {SL}) - {SL}) >> ({{lb}} & 63)", True),
     "slt": (f"1 if ({{a}} ^ {SL}) < ({{b}} ^ {SL}) else 0", False),
     "sltu": ("1 if {a} < {b} else 0", False),
-    "addw": (_sext32("{la} + {lb}"), True),
-    "subw": (_sext32("{la} - {lb}"), True),
-    "sllw": (_sext32("{la} << ({lb} & 31)"), True),
-    "srlw": (_sext32("({la} & 0xFFFFFFFF) >> ({lb} & 31)"), True),
+    "addw": (_sext32("{la} + {lb}"), False),
+    "subw": (_sext32("{la} - {lb}"), False),
+    "sllw": (_sext32("{la} << ({lb} & 31)"), False),
+    "srlw": (_sext32("({la} & 0xFFFFFFFF) >> ({lb} & 31)"), False),
     "sraw": ("((({la} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> ({lb} & 31)", True),
 }
 
@@ -84,7 +85,7 @@ def addi(e: Emitter) -> None:
 
 @semantics("addiw")
 def addiw(e: Emitter) -> None:
-    e.set_rd(_sext32(f"{e.lo1} + {e.imm}"), True)
+    e.set_rd(_sext32(f"{e.lo1} + {e.imm}"))
 
 
 @semantics("andi")
@@ -127,12 +128,16 @@ def srli(e: Emitter) -> None:
 
 @semantics("srai")
 def srai(e: Emitter) -> None:
-    e.set_rd(f"(({e.rs1} ^ {SL}) - {SL}) >> {e.imm}", True)
+    if e.symbolic:
+        e.set_rd(f"(({e.rs1} ^ {SL}) - {SL}) >> {e.imm}", True)
+    else:  # exact, and a non-negative value costs just a compare and a shift
+        high = M ^ (M >> e.imm)
+        e.set_rd(f"(_w >> {e.imm} if (_w := {e.rs1}) < {SL} else (_w >> {e.imm}) | {high})")
 
 
 @semantics("slliw")
 def slliw(e: Emitter) -> None:
-    e.set_rd(_sext32(f"{e.lo1} << {e.imm}"), True)
+    e.set_rd(_sext32(f"{e.lo1} << {e.imm}"))
 
 
 @semantics("srliw")
@@ -140,12 +145,19 @@ def srliw(e: Emitter) -> None:
     if not e.symbolic and e.imm:  # the result is below 2**31: sign extension is the identity
         e.set_rd(f"({e.lo1} & 0xFFFFFFFF) >> {e.imm}")
     else:
-        e.set_rd(_sext32(f"({e.lo1} & 0xFFFFFFFF) >> {e.imm}"), True)
+        e.set_rd(_sext32(f"({e.lo1} & 0xFFFFFFFF) >> {e.imm}"))
 
 
 @semantics("sraiw")
 def sraiw(e: Emitter) -> None:
-    e.set_rd(f"((({e.lo1} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> {e.imm}", True)
+    if e.symbolic:
+        e.set_rd(f"((({e.lo1} & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000) >> {e.imm}", True)
+    else:  # exact: the low word, sign-extended to 64 bits, shifted arithmetically
+        high = M ^ (M >> e.imm)
+        e.set_rd(
+            f"(_w >> {e.imm} if (_w := {e.lo1} & 0xFFFFFFFF) < 0x80000000"
+            f" else ((_w | 0xFFFFFFFF00000000) >> {e.imm}) | {high})"
+        )
 
 
 @semantics("lui")

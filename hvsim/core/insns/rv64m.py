@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hvsim.core.insns import register_rr
+from hvsim.core.insns.rv64i import SEXT32
 
 M = (1 << 64) - 1
 S = 1 << 63
@@ -12,7 +13,7 @@ _MUL = {
     "mulh": ("((({a} ^ S) - S) * (({b} ^ S) - S)) >> 64", True),
     "mulhsu": ("((({a} ^ S) - S) * {b}) >> 64", True),
     "mulhu": ("({a} * {b}) >> 64", False),
-    "mulw": ("((({la} * {lb}) & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000", True),
+    "mulw": (SEXT32.format("{la} * {lb}"), False),
     "divu": ("{a} // {b} if {b} else M", False),
     "remu": ("{a} % {b} if {b} else {a}", False),
     "div": ("DIV({a}, {b})", False),
