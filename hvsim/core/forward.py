@@ -31,9 +31,8 @@ other code can set the flag while a block runs, so loops need not check it at ba
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hvsim.core.insns import FLAG, SYNC, Emitter
 
@@ -71,6 +70,8 @@ class _Insn:
     writes: set[int]
     traps: bool  # calls the hart or raises: the architectural state must be exact there
     guarded: bool  # its calls are on a «SYNC» slow path
+    tokens: list[tuple[str, str]] = field(default_factory=list)  # (kind, register) reads
+    addressed: dict[int, int] = field(default_factory=dict)  # register -> its address uses
 
 
 def _analyse(emitters: list[tuple[Emitter, int]]) -> list[_Insn]:
@@ -87,8 +88,15 @@ def _analyse(emitters: list[tuple[Emitter, int]]) -> list[_Insn]:
                 lines.append(line)
         text = "\n".join(e.lines)
         traps = "(h," in text or "(h)" in text or "raise " in text
-        guarded = any(line.strip() == SYNC for line in lines)
-        out.append(_Insn(e, k, lines, def_reg, def_expr, def_wrap, set(e.writes), traps, guarded))
+        guarded = traps and any(line.strip() == SYNC for line in lines)
+        tokens = _TOKEN.findall(text) if "\u00ab" in text else []
+        addressed: dict[int, int] = {}
+        for kind, reg in tokens:
+            if kind == "A":
+                addressed[int(reg)] = addressed.get(int(reg), 0) + 1
+        ins = _Insn(e, k, lines, def_reg, def_expr, def_wrap, set(e.writes), traps, guarded)
+        ins.tokens, ins.addressed = tokens, addressed
+        out.append(ins)
     return out
 
 
@@ -105,7 +113,7 @@ class _Forwarder:
         self.out: list[tuple[str, int, int]] = []
         self.pending: dict[int, _Pending] = {}
         # per instruction: address uses of each register, and forwarded addresses bound once
-        self.addressed: Counter[int] = Counter()
+        self.addressed: dict[int, int] = {}
         self.bound: dict[int, str] = {}
         self.before: list[str] = []
         count = len(insns)
@@ -115,11 +123,11 @@ class _Forwarder:
         self.rewrite: dict[tuple[int, int], int] = {}
         current: dict[int, tuple[int, int]] = {}
         for i, ins in enumerate(insns):
-            text = "\n".join(ins.lines) + "\n" + ins.def_expr
+            tokens = ins.tokens
             if i == count - 1 and cond is not None:
-                text += "\n" + cond
+                tokens = tokens + _TOKEN.findall(cond)
             addressed: set[str] = set()
-            for kind, reg in _TOKEN.findall(text):
+            for kind, reg in tokens:
                 if kind == "A":  # all address uses in one instruction are one use
                     if reg in addressed:
                         continue
@@ -157,7 +165,7 @@ class _Forwarder:
         p.consumed = True
         if not p.observed:  # no slow path can need it any more
             del self.pending[reg]
-        if kind == "A" and self.addressed[reg] > 1:  # one value for every address use
+        if kind == "A" and self.addressed.get(reg, 0) > 1:  # one value for all address uses
             self.bound[reg] = "_a"
             self.before.append(f"_a = {p.expr}")
             return "_a"
@@ -175,16 +183,17 @@ class _Forwarder:
                 out.extend((self.store(r, p), k, pc) for r, p in sorted(pending.items()))
                 pending.clear()
             self.bound, self.before = {}, []
-            self.addressed = Counter(
-                int(reg) for line in ins.lines for kind, reg in _TOKEN.findall(line) if kind == "A"
-            )
-            lines = [_TOKEN.sub(self.resolve, line) for line in ins.lines]
-            expr = _TOKEN.sub(self.resolve, ins.def_expr)
+            self.addressed = ins.addressed
+            if ins.tokens:
+                lines = [_TOKEN.sub(self.resolve, line) for line in ins.lines]
+                expr = _TOKEN.sub(self.resolve, ins.def_expr)
+            else:
+                lines, expr = ins.lines, ins.def_expr
             if i == len(insns) - 1 and cond is not None:
                 cond = _TOKEN.sub(self.resolve, cond)
             # forwarded values that read a register this instruction writes: store them now
             # unless nothing can observe them any more
-            for reg in sorted(pending):
+            for reg in sorted(pending) if pending and ins.writes else ():
                 p = pending[reg]
                 if reg in ins.writes or not p.deps & ins.writes:
                     continue
