@@ -14,6 +14,10 @@ condition beyond the CSR-number rule (TVM, counter enables, Sstc's STCE), a ``ch
 
 The state lives in plain attributes of :class:`hvsim.core.hart.Hart` so that trap entry and the
 MMU read it without going through this table.
+
+FS is a WARL two-bit field of mstatus/sstatus and of vsstatus (all four values legal); SD is
+read-only and reads one exactly when FS is Dirty (there is no XS or VS state).  fflags, frm
+and fcsr are unprivileged CSRs whose ``check`` is the FS rule (:mod:`hvsim.core.fpstate`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hvsim.core import bits as B
+from hvsim.core import fpstate
 from hvsim.core.trap import (
     MIP_MEIP,
     MIP_MSIP,
@@ -81,7 +86,7 @@ MEDELEG_WRITABLE = sum(
 )
 HEDELEG_WRITABLE = sum(1 << c for c in (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15))
 
-MISA_EXTENSIONS = "ACHIMSU"
+MISA_EXTENSIONS = "ACDFHIMSU"
 
 
 def misa_value() -> int:
@@ -122,8 +127,14 @@ def _sync(h: Hart) -> None:
 
 
 # ---- status registers ---------------------------------------------------------------------
+def _sd(status: int) -> int:
+    """SD: some extension state (here only FS) is Dirty."""
+    return B.MSTATUS_SD if status & B.MSTATUS_FS == B.MSTATUS_FS else 0
+
+
 def read_mstatus(h: Hart) -> int:
-    return h.mstatus | B.MSTATUS_XL_FIXED
+    st = h.mstatus
+    return st | B.MSTATUS_XL_FIXED | _sd(st)
 
 
 def write_mstatus(h: Hart, value: int) -> None:
@@ -144,7 +155,8 @@ def write_sstatus(h: Hart, value: int) -> None:
 
 
 def read_vsstatus(h: Hart) -> int:
-    return (h.vsstatus | (B.XLEN64 << 32)) & B.SSTATUS_VIEW
+    vs = h.vsstatus
+    return ((vs | (B.XLEN64 << 32)) & B.SSTATUS_VIEW) | _sd(vs)
 
 
 def write_vsstatus(h: Hart, value: int) -> None:
@@ -154,6 +166,12 @@ def write_vsstatus(h: Hart, value: int) -> None:
 
 def read_hstatus(h: Hart) -> int:
     return h.hstatus | (B.XLEN64 << 32)
+
+
+# ---- floating point --------------------------------------------------------------------------
+def check_fp(h: Hart, write: bool, insn: int) -> None:
+    """fflags/frm/fcsr: illegal instruction while FS is Off (with V=1, in either status)."""
+    fpstate.check(h, insn)
 
 
 # ---- trap vectors and return addresses ------------------------------------------------------
@@ -454,6 +472,10 @@ def define_attr(name: str, attribute: str, mask: int = B.M64, after=None, check=
 
 
 def _build() -> None:
+    # Unprivileged floating point
+    define("fflags", lambda h: h.fflags, fpstate.write_fflags, check_fp)
+    define("frm", lambda h: h.frm, fpstate.write_frm, check_fp)
+    define("fcsr", fpstate.read_fcsr, fpstate.write_fcsr, check_fp)
     # Machine information
     define("misa", const(MISA), ignore_write)
     define("mvendorid", const(0))

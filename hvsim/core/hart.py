@@ -8,7 +8,9 @@ yield request, WFI.  Nothing is checked per instruction.
 
 Implementation choices (where the spec leaves room):
 
-* RV64IMAC + Zicsr + Zifencei + Zicntr + Sstc + H, privilege modes M, S(HS), U, VS, VU.
+* RV64IMAFDC + Zicsr + Zifencei + Zicntr + Sstc + H, privilege modes M, S(HS), U, VS, VU.
+  The FP state (f0-f31, fflags, frm) and the mstatus.FS/vsstatus.FS rules are described in
+  :mod:`hvsim.core.fpstate`, the arithmetic in :mod:`hvsim.core.fpu`.
 * Misaligned loads and stores are performed in hardware (split when they cross a page), like
   QEMU; misaligned LR/SC/AMO raise address-misaligned exceptions (load-misaligned for LR,
   store/AMO-misaligned otherwise).  MMIO accesses must be naturally aligned (else access fault).
@@ -37,10 +39,11 @@ from typing import TextIO
 
 from hvsim.core import bits as B
 from hvsim.core import csr as C
-from hvsim.core import mmu
+from hvsim.core import fpstate, mmu
 from hvsim.core.clock import Clock, InstructionClock
 from hvsim.core.codecache import CodeCache
 from hvsim.core.insns.rv64a import amo_compute
+from hvsim.core.insns.rv64fd import HELPERS as FP_HELPERS
 from hvsim.core.trap import (
     INTERRUPT_BIT,
     IRQ_LCOF,
@@ -64,6 +67,7 @@ from hvsim.isa import encoding as E
 from hvsim.mem.phys import PhysMem
 
 M64 = B.M64
+FS = B.MSTATUS_FS
 #: A data-TLB key: the page address of a virtual address (``va & PAGE_KEY``).
 PAGE_KEY = M64 & ~0xFFF
 PRV_U, PRV_S, PRV_M = B.PRV_U, B.PRV_S, B.PRV_M
@@ -147,6 +151,7 @@ class Hart:
     # ---- state ----------------------------------------------------------------------------
     def reset(self, pc: int = 0) -> None:
         self.x = [0] * 32
+        fpstate.reset(self)  # f, fflags, frm, fpr
         self.pc = pc
         self.priv = B.PRV_M
         self.virt = False
@@ -580,6 +585,12 @@ class Hart:
         memo = self._context_memo
         if inputs != memo[0] or self.fctx is not memo[1] or self.dctx.get(memo[2]) is not memo[3]:
             self._refresh_context()
+        # fpstate.refresh, inlined: the FP fast paths' view of mstatus.FS/vsstatus.FS and V
+        st = self.mstatus
+        if st & FS == FS and (not self.virt or self.vsstatus & FS == FS):
+            self.fpr = self.f
+        else:
+            self.fpr = fpstate.NOFP
         return None
 
     def _lookup(self, pc: int, single: bool) -> tuple:
@@ -1001,4 +1012,5 @@ BLOCK_HELPERS = {
     "FENCE_VMA": Hart.fence_vma,
     "HLV": Hart.hlv,
     "HSV": Hart.hsv,
+    **FP_HELPERS,
 }

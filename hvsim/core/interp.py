@@ -30,12 +30,14 @@ if TYPE_CHECKING:
 HOT_THRESHOLD = 128
 M64 = (1 << 64) - 1
 
-PARAMS = ("_pc", "_rd", "_rs1", "_rs2", "_imm", "_csr", "_raw", "_tinst")
+PARAMS = ("_pc", "_rd", "_rs1", "_rs2", "_rs3", "_rm", "_imm", "_csr", "_raw", "_tinst")
 _VALUES: dict[str, Callable[[Insn, int], int]] = {
     "_pc": lambda i, pc: pc,
     "_rd": lambda i, pc: i.rd,
     "_rs1": lambda i, pc: i.rs1,
     "_rs2": lambda i, pc: i.rs2,
+    "_rs3": lambda i, pc: i.rs3,
+    "_rm": lambda i, pc: i.rm,
     "_imm": lambda i, pc: i.imm,
     "_csr": lambda i, pc: i.csr,
     "_raw": lambda i, pc: i.raw,

@@ -31,7 +31,9 @@ from typing import NamedTuple
 
 from hvsim.isa.encoding import ARG_LUT, EXTENSIONS, INSTRUCTIONS, Encoding
 
-#: RV64IMAC + Zicsr + Zifencei + S + H and the privileged instructions (mret, wfi: rv_system).
+#: RV64IMAFDC + Zicsr + Zifencei + S + H and the privileged instructions (mret, wfi:
+#: rv_system).  Of the compressed FP instructions only C.FLD/C.FSD/C.FLDSP/C.FSDSP exist on
+#: RV64 (rv_c_d); C.FLW & co. are RV32-only.
 DEFAULT_EXTENSIONS: frozenset[str] = frozenset(
     {
         "rv_i",
@@ -40,8 +42,13 @@ DEFAULT_EXTENSIONS: frozenset[str] = frozenset(
         "rv64_m",
         "rv_a",
         "rv64_a",
+        "rv_f",
+        "rv64_f",
+        "rv_d",
+        "rv64_d",
         "rv_c",
         "rv64_c",
+        "rv_c_d",
         "rv_zicsr",
         "rv_zifencei",
         "rv_s",
@@ -60,7 +67,9 @@ class Insn:
     (``c.addi`` -> ``addi``) and keep their own mnemonic in ``cname``.  ``imm`` is a signed
     Python int: the offset/value for I/S/B/J formats, the already shifted value for U
     formats (``lui``/``auipc``/``c.lui``), the shift amount for shifts and the 5-bit zimm of
-    ``csrr*i`` (which is then also in ``rs1``).
+    ``csrr*i`` (which is then also in ``rs1``).  FP instructions use ``rd``/``rs1``/``rs2``/
+    ``rs3`` for f registers or x registers as the instruction says; ``rm`` is the rounding-mode
+    field (0 for instructions without one).
     """
 
     name: str
@@ -77,6 +86,8 @@ class Insn:
     succ: int = 0
     fm: int = 0
     cname: str | None = None
+    rs3: int = 0
+    rm: int = 0
 
 
 # --- Field tables ----------------------------------------------------------------------
@@ -93,6 +104,8 @@ PLAIN_FIELDS: dict[str, tuple[tuple[str, ...], int]] = {
     "pred": (("pred",), 0),
     "succ": (("succ",), 0),
     "fm": (("fm",), 0),
+    "rs3": (("rs3",), 0),
+    "rm": (("rm",), 0),
     "zimm5": (("imm", "rs1"), 0),
     "shamtd": (("imm",), 0),
     "shamtw": (("imm",), 0),

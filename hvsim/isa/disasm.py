@@ -10,7 +10,10 @@ absolute when the instruction's ``pc`` is given, else relative (``.+16``).
 
 Everything is table-driven: each instruction has an operand format (a tuple of operand
 kinds), chosen once from its opcode and encoding fields, and each operand kind has one
-renderer.
+renderer.  FP instructions name f registers by their ABI names and show a rounding mode, as
+GNU objdump does, only when it is not the default: ``dyn``, or ``rne`` for the conversions
+that are always exact (``fcvt.d.s``, ``fcvt.d.w``, ``fcvt.d.wu``); reserved modes show as
+``unknown``.
 """
 
 from __future__ import annotations
@@ -45,18 +48,33 @@ def _target(insn: Insn, pc: int | None) -> str:
     return f".{insn.imm:+d}"
 
 
+#: Rounding-mode field values as assemblers write them (5 and 6 are reserved).
+RM_NAMES = ("rne", "rtz", "rdn", "rup", "rmm", "unknown", "unknown", "dyn")
+#: Instructions whose rm field defaults to rne (exact conversions); for the others it is dyn.
+RNE_DEFAULT = frozenset({"fcvt_d_s", "fcvt_d_w", "fcvt_d_wu"})
+
+
+def _rm(insn: Insn, pc: int | None) -> str | None:
+    default = 0 if insn.name in RNE_DEFAULT else 7
+    return None if insn.rm == default else RM_NAMES[insn.rm]
+
+
 def _fence_set(bits: int) -> str:
     return "".join(c for c, b in zip("iorw", (8, 4, 2, 1), strict=True) if bits & b) or "0"
 
 
-Renderer = Callable[[Insn, int | None], str]
+#: A renderer returns None for an operand that is left out (a default rounding mode).
+Renderer = Callable[[Insn, int | None], str | None]
 
 OPERANDS: dict[str, Renderer] = {
     "rd": lambda i, pc: ABI_NAMES[i.rd],
     "rs1": lambda i, pc: ABI_NAMES[i.rs1],
     "rs2": lambda i, pc: ABI_NAMES[i.rs2],
     "frd": lambda i, pc: FP_ABI_NAMES[i.rd],
+    "frs1": lambda i, pc: FP_ABI_NAMES[i.rs1],
     "frs2": lambda i, pc: FP_ABI_NAMES[i.rs2],
+    "frs3": lambda i, pc: FP_ABI_NAMES[i.rs3],
+    "rm": _rm,
     "imm": lambda i, pc: str(i.imm),
     "shamt": lambda i, pc: f"{i.imm:#x}",
     "uimm20": lambda i, pc: f"{(i.imm >> 12) & 0xFFFFF:#x}",
@@ -82,7 +100,41 @@ _FORMAT_BY_OPCODE: dict[int, tuple[str, ...]] = {
     0x67: ("rd", "mem"),  # JALR
     0x37: ("rd", "uimm20"),  # LUI
     0x17: ("rd", "uimm20"),  # AUIPC
+    0x43: ("frd", "frs1", "frs2", "frs3", "rm"),  # MADD
+    0x47: ("frd", "frs1", "frs2", "frs3", "rm"),  # MSUB
+    0x4B: ("frd", "frs1", "frs2", "frs3", "rm"),  # NMSUB
+    0x4F: ("frd", "frs1", "frs2", "frs3", "rm"),  # NMADD
 }
+
+#: OP-FP instructions whose rd / rs1 are x registers, by name prefix: (rd is x, rs1 is x).
+#: For conversions the type letters decide (``fcvt.<rd type>.<rs1 type>``).
+_OP_FP_X_OPERANDS: dict[str, tuple[bool, bool]] = {
+    "feq_": (True, False),
+    "flt_": (True, False),
+    "fle_": (True, False),
+    "fclass_": (True, False),
+    "fmv_x_": (True, False),
+    "fmv_w_x": (False, True),
+    "fmv_d_x": (False, True),
+}
+_INT_TYPES = frozenset({"w", "wu", "l", "lu"})
+
+
+def _op_fp_format(name: str, fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The operand format of an OP-FP (major opcode 0x53) instruction."""
+    if name.startswith("fcvt_"):
+        _, to, frm = name.split("_")
+        rd_x, rs1_x = to in _INT_TYPES, frm in _INT_TYPES
+    else:
+        prefix = next((p for p in _OP_FP_X_OPERANDS if name.startswith(p)), None)
+        rd_x, rs1_x = _OP_FP_X_OPERANDS[prefix] if prefix is not None else (False, False)
+    fmt = ["rd" if rd_x else "frd", "rs1" if rs1_x else "frs1"]
+    if "rs2" in fields:
+        fmt.append("frs2")
+    if "rm" in fields:
+        fmt.append("rm")
+    return tuple(fmt)
+
 
 #: Formats chosen by the encoding's set of variable fields (32-bit instructions).
 _FORMAT_BY_FIELDS: dict[frozenset[str], tuple[str, ...]] = {
@@ -172,6 +224,8 @@ def _format_of(name: str) -> tuple[str, ...]:
         if name.startswith(prefix):
             return fmt
     enc = INSTRUCTIONS[name]
+    if enc.match & 0x7F == 0x53:
+        return _op_fp_format(name, enc.fields)
     by_opcode = _FORMAT_BY_OPCODE.get(enc.match & 0x7F)
     if by_opcode is not None:
         return by_opcode
@@ -200,9 +254,10 @@ def _mnemonic(name: str) -> str:
 
 
 def _render(mnemonic: str, fmt: tuple[str, ...], insn: Insn, pc: int | None) -> str:
-    if not fmt:
+    operands = [text for kind in fmt if (text := OPERANDS[kind](insn, pc)) is not None]
+    if not operands:
         return mnemonic
-    return mnemonic + " " + ", ".join(OPERANDS[kind](insn, pc) for kind in fmt)
+    return mnemonic + " " + ", ".join(operands)
 
 
 def disasm(insn: Insn | None, pc: int | None = None, *, aliases: bool = True) -> str:

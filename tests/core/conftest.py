@@ -35,7 +35,7 @@ from hvsim.mem.phys import PhysMem
 AS = "riscv64-unknown-elf-as"
 LD = "riscv64-unknown-elf-ld"
 OBJCOPY = "riscv64-unknown-elf-objcopy"
-MARCH = "rv64imac_zicsr_zifencei_h"
+MARCH = "rv64imafdc_zicsr_zifencei_h"
 
 RAM_BASE = 0x8000_0000
 RAM_SIZE = 64 << 20

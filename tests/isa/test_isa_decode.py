@@ -123,8 +123,12 @@ def test_examples(raw: int, expected: dict[str, object]) -> None:
         0x00000073 | (1 << 20) | (1 << 7),  # ebreak with rd != 0
         0x12000073 | (1 << 7),  # sfence.vma with rd != 0
         0x6005C573 | (2 << 20),  # hlv.b with an undefined rs2 selector
-        0x0005B507,  # fld fa0, 0(a1): D is not enabled
-        0x00B5A027,  # fsw: F is not enabled
+        0x0005D507,  # LOAD-FP funct3=5 (no such width without Q/V)
+        0x00B5C027,  # STORE-FP funct3=4 (FSQ: Q is not enabled)
+        0x06B57553,  # fadd.q: Q is not enabled
+        0xE0052553,  # funct7 1110000 with funct3 010 (only fmv.x.w 000 / fclass.s 001)
+        0xE0151553,  # fclass.s with rs2 != 0
+        0x40B57553,  # fcvt.s.d spelled with rs2 = 11 (only rs2 = 1 is fcvt.s.d)
         0xFFFFFFFF,  # >32-bit encoding prefix
         0x0000001F,  # 48-bit encoding prefix
         0x0000003F,  # 64-bit encoding prefix
@@ -166,10 +170,6 @@ RESERVED_RVC = {
     0x8000: "quadrant 0 funct3=100",
     0x9C41: "c.subw-space funct2=10",
     0x9C61: "c.subw-space funct2=11",
-    0x2000: "c.fld (D not enabled)",
-    0xA000: "c.fsd (D not enabled)",
-    0x2502: "c.fldsp (D not enabled)",
-    0xA02A: "c.fsdsp (D not enabled)",
 }
 
 HINTS_RVC: dict[int, tuple[str, str, int, int, int, int]] = {
@@ -251,13 +251,13 @@ def test_every_rvc_field_constraint_in_the_data_is_classified() -> None:
 
 
 def rvc_reference(h: int) -> str | None:
-    """The RV64C opcode map of the ISA manual (no F/D), written as plain bit tests."""
+    """The RV64C opcode map of the ISA manual (with D), written as plain bit tests."""
     op, f3 = h & 3, h >> 13
     rd, rs2, b12 = bits(h, 11, 7), bits(h, 6, 2), bits(h, 12, 12)
     if op == 0:
         if f3 == 0:
             return "c_addi4spn" if bits(h, 12, 5) else None
-        return {2: "c_lw", 3: "c_ld", 6: "c_sw", 7: "c_sd"}.get(f3)
+        return {1: "c_fld", 2: "c_lw", 3: "c_ld", 5: "c_fsd", 6: "c_sw", 7: "c_sd"}.get(f3)
     if op == 1:
         if f3 == 0:
             return "c_addi" if rd else "c_nop"
@@ -279,6 +279,8 @@ def rvc_reference(h: int) -> str | None:
         return ("c_j", "c_beqz", "c_bnez")[f3 - 5]
     if f3 == 0:
         return "c_slli"
+    if f3 == 1:
+        return "c_fldsp"  # rd = f0 is legal (an f register)
     if f3 in (2, 3):
         return ("c_lwsp", "c_ldsp")[f3 - 2] if rd else None
     if f3 == 4:
@@ -289,7 +291,7 @@ def rvc_reference(h: int) -> str | None:
         if rs2 == 0:
             return "c_jalr" if rd else "c_ebreak"
         return "c_add"
-    return {6: "c_swsp", 7: "c_sdsp"}.get(f3)
+    return {5: "c_fsdsp", 6: "c_swsp", 7: "c_sdsp"}.get(f3)
 
 
 def test_every_16bit_word_against_the_manual_opcode_map() -> None:
@@ -331,7 +333,7 @@ def encode32(name: str, rd: int, rs1: int, rs2: int, imm: int) -> int:
             | bits(imm, 4, 1) << 8
             | bits(imm, 11, 11) << 7
         )
-    if opcode == 0x23:  # S
+    if opcode in (0x23, 0x27):  # S (and STORE-FP)
         return word | rs1 << 15 | rs2 << 20 | bits(imm, 11, 5) << 25 | bits(imm, 4, 0) << 7
     if opcode in (0x33, 0x3B):  # R
         return word | rd << 7 | rs1 << 15 | rs2 << 20
@@ -389,6 +391,8 @@ _PLAIN_OF_FIELD = {
     "pred": (27, 24),
     "succ": (23, 20),
     "fm": (31, 28),
+    "rs3": (31, 27),
+    "rm": (14, 12),
 }
 
 
@@ -478,6 +482,18 @@ def test_unknown_extension_is_rejected() -> None:
         Decoder({"rv_i", "rv_nonsense"})
 
 
-def test_floating_point_cannot_be_enabled_yet() -> None:
-    with pytest.raises(ValueError, match="not supported"):
-        Decoder(DEFAULT_EXTENSIONS | {"rv_f"})
+def test_fp_fields_rs3_and_rm() -> None:
+    insn = decode(0x6AC5F543)  # fmadd.d fa0, fa1, fa2, fa3 (dynamic rounding)
+    assert insn is not None
+    assert (insn.name, insn.rd, insn.rs1, insn.rs2, insn.rs3, insn.rm) == (
+        "fmadd_d",
+        10,
+        11,
+        12,
+        13,
+        7,
+    )
+    insn = decode(0xC2251553)  # fcvt.l.d a0, fa0, rtz (rs2 = 2 is part of the opcode)
+    assert insn is not None and (insn.name, insn.rs2, insn.rm) == ("fcvt_l_d", 0, 1)
+    insn = decode(0x22B50553)  # fsgnj.d fa0, fa0, fa1: funct3 is not a rounding mode
+    assert insn is not None and (insn.name, insn.rm) == ("fsgnj_d", 0)

@@ -48,6 +48,20 @@ from hvsim.isa.encoding import INSTRUCTIONS
         (0x8082, None, "c.jr ra"),
         (0x852E, None, "c.mv a0, a1"),
         (0x9002, None, "c.ebreak"),
+        (0x02C5F553, None, "fadd.d fa0, fa1, fa2"),  # dyn: not shown
+        (0x02C59553, None, "fadd.d fa0, fa1, fa2, rtz"),
+        (0x02B5D553, None, "fadd.d fa0, fa1, fa1, unknown"),  # reserved rm 5
+        (0x68C5C543, None, "fmadd.s fa0, fa1, fa2, fa3, rmm"),
+        (0xC2051553, None, "fcvt.w.d a0, fa0, rtz"),
+        (0xD2050553, None, "fcvt.d.w fa0, a0"),  # exact: rne is the default
+        (0xD2057553, None, "fcvt.d.w fa0, a0, dyn"),
+        (0xE2050553, None, "fmv.x.d a0, fa0"),
+        (0xF0050553, None, "fmv.w.x fa0, a0"),
+        (0xA2B52553, None, "feq.d a0, fa0, fa1"),
+        (0x00852507, None, "flw fa0, 8(a0)"),
+        (0xFEA13C27, None, "fsd fa0, -8(sp)"),
+        (0x2422, None, "c.fldsp fs0, 8(sp)"),
+        (0xA508, None, "c.fsd fa0, 8(a0)"),
     ],
 )
 def test_examples(raw: int, pc: int | None, text: str) -> None:
@@ -67,7 +81,7 @@ def test_illegal_words() -> None:
     assert disasm_raw(0x0000) == "c.unimp"
     assert disasm_raw(0x4002) == ".2byte 0x4002"
     assert disasm_raw(0xFFFFFFFF) == ".4byte 0xffffffff"
-    assert disasm_raw(0x0005B507) == ".4byte 0x0005b507"  # fld, D not enabled
+    assert disasm_raw(0x0005D507) == ".4byte 0x0005d507"  # LOAD-FP funct3=5: no such width
 
 
 def test_every_enabled_instruction_disassembles_to_its_mnemonic() -> None:

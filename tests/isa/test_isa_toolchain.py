@@ -26,7 +26,7 @@ from hvsim.isa.encoding import CSR_NAMES, INSTRUCTIONS
 
 AS = shutil.which("riscv64-unknown-elf-as")
 OBJDUMP = shutil.which("riscv64-unknown-elf-objdump")
-MARCH = "rv64imac_zicsr_zifencei_h"
+MARCH = "rv64imafdc_zicsr_zifencei_h"
 VARIANTS = 8
 
 needs_toolchain = pytest.mark.skipif(
@@ -38,7 +38,13 @@ ABI = (
     "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
     "t5", "t6",
 )  # fmt: skip
-SEMANTIC = ("name", "rd", "rs1", "rs2", "imm", "csr", "aq", "rl", "pred", "succ", "fm")
+FABI = (
+    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2",
+    "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9",
+    "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+)  # fmt: skip
+RM = ("rne", "rtz", "rdn", "rup", "rmm", None, None, "dyn")  # assembler names, 5/6 reserved
+SEMANTIC = ("name", "rd", "rs1", "rs2", "imm", "csr", "aq", "rl", "pred", "succ", "fm", "rs3", "rm")
 # CSRs that binutils 2.40 and riscv-opcodes name alike, plus unnamed custom numbers.
 TEST_CSRS = ("mstatus", "misa", "mepc", "mhartid", "mscratch", "sstatus", "satp", "hstatus")
 TEST_CSRS += ("hgatp", "vsatp", "cycle", "time", "hedeleg", "stval", 0x7C0, 0x5C0, 0xBFF)
@@ -204,8 +210,71 @@ def _hsv(p: Picker) -> tuple[str, dict[str, object]]:
     return f"{ABI[rs2]}, ({ABI[rs1]})", {"rs1": rs1, "rs2": rs2}
 
 
+def _rm(p: Picker) -> tuple[str, int]:
+    """A rounding-mode operand: every named mode, dyn written out or left implicit."""
+    choices = (0, 1, 2, 3, 4, 7, -1)  # -1: no operand (the assembler's default, dyn)
+    rm = choices[p.variant % len(choices)] if p.variant < 8 else p.rng.choice(choices)
+    return ("", 7) if rm < 0 else (f", {RM[rm]}", rm)
+
+
+def _fp(rd_x: bool, rs1_x: bool, rs2: bool, rm: bool, default_rm: int = 0) -> Form:
+    """An OP-FP form: rd/rs1 x or f registers, an f register rs2, a rounding mode (else the
+    encoding's fixed rm field, ``default_rm``)."""
+
+    def form(p: Picker) -> tuple[str, dict[str, object]]:
+        rd, rs1, rs2_ = p.reg(), p.reg(), p.reg()
+        ops = [ABI[rd] if rd_x else FABI[rd], ABI[rs1] if rs1_x else FABI[rs1]]
+        fields: dict[str, object] = {"rd": rd, "rs1": rs1, "rm": default_rm}
+        if rs2:
+            ops.append(FABI[rs2_])
+            fields["rs2"] = rs2_
+        text = ", ".join(ops)
+        if rm:
+            suffix, fields["rm"] = _rm(p)
+            text += suffix
+        return text, fields
+
+    return form
+
+
+def _fma(p: Picker) -> tuple[str, dict[str, object]]:
+    rd, rs1, rs2, rs3 = p.reg(), p.reg(), p.reg(), p.reg()
+    suffix, rm = _rm(p)
+    text = f"{FABI[rd]}, {FABI[rs1]}, {FABI[rs2]}, {FABI[rs3]}{suffix}"
+    return text, {"rd": rd, "rs1": rs1, "rs2": rs2, "rs3": rs3, "rm": rm}
+
+
+def _fload(p: Picker) -> tuple[str, dict[str, object]]:
+    rd, rs1, imm = p.reg(), p.reg(), p.value(-2048, 2047)
+    return f"{FABI[rd]}, {imm}({ABI[rs1]})", {"rd": rd, "rs1": rs1, "imm": imm}
+
+
+def _fstore(p: Picker) -> tuple[str, dict[str, object]]:
+    rs2, rs1, imm = p.reg(), p.reg(), p.value(-2048, 2047)
+    return f"{FABI[rs2]}, {imm}({ABI[rs1]})", {"rs2": rs2, "rs1": rs1, "imm": imm}
+
+
+FP_ARITH = "fadd_s fsub_s fmul_s fdiv_s fadd_d fsub_d fmul_d fdiv_d"
+FP_SIGN_MINMAX = "fsgnj_s fsgnjn_s fsgnjx_s fmin_s fmax_s fsgnj_d fsgnjn_d fsgnjx_d fmin_d fmax_d"
+FP_TO_INT = "fcvt_w_s fcvt_wu_s fcvt_l_s fcvt_lu_s fcvt_w_d fcvt_wu_d fcvt_l_d fcvt_lu_d"
+# binutils 2.40 takes no rounding mode for the exact fcvt.d.w/fcvt.d.wu/fcvt.d.s (rm = rne)
+FP_FROM_INT = "fcvt_s_w fcvt_s_wu fcvt_s_l fcvt_s_lu fcvt_d_l fcvt_d_lu"
+
 WIDE_FORMS: dict[str, Form] = {}
 for _names, _form in (
+    (FP_ARITH, _fp(False, False, True, True)),
+    ("fsqrt_s fsqrt_d fcvt_s_d", _fp(False, False, False, True)),
+    ("fcvt_d_s", _fp(False, False, False, False, 0)),
+    ("fcvt_d_w fcvt_d_wu", _fp(False, True, False, False, 0)),
+    ("fmadd_s fmsub_s fnmsub_s fnmadd_s fmadd_d fmsub_d fnmsub_d fnmadd_d", _fma),
+    (FP_SIGN_MINMAX, _fp(False, False, True, False)),
+    ("feq_s flt_s fle_s feq_d flt_d fle_d", _fp(True, False, True, False)),
+    ("fclass_s fclass_d fmv_x_w fmv_x_d", _fp(True, False, False, False)),
+    ("fmv_w_x fmv_d_x", _fp(False, True, False, False)),
+    (FP_TO_INT, _fp(True, False, False, True)),
+    (FP_FROM_INT, _fp(False, True, False, True)),
+    ("flw fld", _fload),
+    ("fsw fsd", _fstore),
     ("add sub sll slt sltu xor srl sra or and addw subw sllw srlw sraw", _r),
     ("mul mulh mulhsu mulhu div divu rem remu mulw divw divuw remw remuw", _r),
     ("addi slti sltiu xori ori andi addiw", _i),
@@ -256,12 +325,12 @@ def _c_rd_imm(
     return form
 
 
-def _c_mem(base: str, scale: int, limit: int, load: bool, sp: bool) -> Form:
+def _c_mem(base: str, scale: int, limit: int, load: bool, sp: bool, fp: bool = False) -> Form:
     def form(p: Picker) -> tuple[str, dict[str, object]]:
-        reg = p.reg(NZ if (sp and load) else X if sp else P)
+        reg = p.reg(NZ if (sp and load and not fp) else X if sp else P)
         base_reg = 2 if sp else p.reg(P)
         off = p.value(0, limit, scale)
-        text = f"{ABI[reg]}, {off}({ABI[base_reg]})"
+        text = f"{(FABI if fp else ABI)[reg]}, {off}({ABI[base_reg]})"
         slot = "rd" if load else "rs2"
         return text, {"name": base, slot: reg, "rs1": base_reg, "imm": off}
 
@@ -368,6 +437,10 @@ RVC_FORMS: dict[str, Form] = {
     "c_mv": _c_move(add=False),
     "c_add": _c_move(add=True),
     "c_ebreak": _c(_none, "ebreak"),
+    "c_fld": _c_mem("fld", 8, 248, load=True, sp=False, fp=True),
+    "c_fsd": _c_mem("fsd", 8, 248, load=False, sp=False, fp=True),
+    "c_fldsp": _c_mem("fld", 8, 504, load=True, sp=True, fp=True),
+    "c_fsdsp": _c_mem("fsd", 8, 504, load=False, sp=True, fp=True),
 }
 
 
@@ -511,6 +584,8 @@ EXPANDED_TEMPLATES = {
     "jalr": "{rd}, {imm}({rs1})",
     "sw": "{rs2}, {imm}({rs1})",
     "sd": "{rs2}, {imm}({rs1})",
+    "fld": "{frd}, {imm}({rs1})",
+    "fsd": "{frs2}, {imm}({rs1})",
     "jal": "{rd}, .{imm:+d}",
     "beq": "{rs1}, {rs2}, .{imm:+d}",
     "bne": "{rs1}, {rs2}, .{imm:+d}",
@@ -526,8 +601,9 @@ def expanded_asm(fields: dict[str, object]) -> str:
     name, imm = str(fields["name"]), fields["imm"]
     assert isinstance(imm, int)
     rd, rs1, rs2 = (ABI[fields[k]] for k in ("rd", "rs1", "rs2"))  # type: ignore[index]
+    frd, frs2 = FABI[fields["rd"]], FABI[fields["rs2"]]  # type: ignore[index]
     ops = EXPANDED_TEMPLATES[name].format(
-        rd=rd, rs1=rs1, rs2=rs2, imm=imm, imm20=(imm >> 12) & 0xFFFFF
+        rd=rd, rs1=rs1, rs2=rs2, frd=frd, frs2=frs2, imm=imm, imm20=(imm >> 12) & 0xFFFFF
     )
     return f"{name} {ops}".strip()
 

@@ -223,4 +223,4 @@ def register_rr(templates: dict[str, tuple[str, bool]]) -> None:
 
 def load_all() -> None:
     """Import every extension module so that its definitions are registered."""
-    from hvsim.core.insns import rv64a, rv64i, rv64m, system, zicsr  # noqa: F401
+    from hvsim.core.insns import rv64a, rv64fd, rv64i, rv64m, system, zicsr  # noqa: F401

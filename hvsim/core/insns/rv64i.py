@@ -302,9 +302,9 @@ def tinst(e: Emitter) -> int:
         return Sym("_tinst")  # type: ignore[return-value]
     raw = e.insn.raw if e.insn.length == 4 else expand_for_tinst(e)
     opcode = raw & 0x7F
-    if opcode == 0x03:  # loads: clear imm[11:0] (bits 31:20) and rs1
+    if opcode in (0x03, 0x07):  # loads (FP too): clear imm[11:0] (bits 31:20) and rs1
         t = raw & ~((0xFFF << 20) | (0x1F << 15))
-    elif opcode == 0x23:  # stores: clear imm[11:5] and imm[4:0] and rs1
+    elif opcode in (0x23, 0x27):  # stores (FP too): clear imm[11:5] and imm[4:0] and rs1
         t = raw & ~((0x7F << 25) | (0x1F << 7) | (0x1F << 15))
     else:  # AMO, LR/SC, HLV/HSV: only rs1 is replaced
         t = raw & ~(0x1F << 15)
@@ -313,16 +313,19 @@ def tinst(e: Emitter) -> int:
     return t & 0xFFFFFFFF
 
 
-_LOAD_FUNCT3 = {"lb": 0, "lh": 1, "lw": 2, "ld": 3, "lbu": 4, "lhu": 5, "lwu": 6}
-_STORE_FUNCT3 = {"sb": 0, "sh": 1, "sw": 2, "sd": 3}
+# name: (funct3, major opcode) of the loads and stores that have compressed forms
+_LOAD_CODES = {"lw": (2, 0x03), "ld": (3, 0x03), "fld": (3, 0x07)}
+_STORE_CODES = {"sw": (2, 0x23), "sd": (3, 0x23), "fsd": (3, 0x27)}
 
 
 def expand_for_tinst(e: Emitter) -> int:
     """Re-encode a compressed load/store as its 32-bit equivalent (immediate left zero)."""
     i = e.insn
-    if i.name in _LOAD_FUNCT3:
-        return (i.rs1 << 15) | (_LOAD_FUNCT3[i.name] << 12) | (i.rd << 7) | 0x03
-    return (i.rs2 << 20) | (i.rs1 << 15) | (_STORE_FUNCT3[i.name] << 12) | 0x23
+    if i.name in _LOAD_CODES:
+        funct3, opcode = _LOAD_CODES[i.name]
+        return (i.rs1 << 15) | (funct3 << 12) | (i.rd << 7) | opcode
+    funct3, opcode = _STORE_CODES[i.name]
+    return (i.rs2 << 20) | (i.rs1 << 15) | (funct3 << 12) | opcode
 
 
 for _name, (_size, _signed, _view, _shift) in _LOADS.items():

@@ -120,8 +120,10 @@ class SymInsn:
         "raw",
         "rd",
         "rl",
+        "rm",
         "rs1",
         "rs2",
+        "rs3",
         "succ",
     )
 
@@ -133,6 +135,8 @@ class SymInsn:
         self.rd = Sym("_rd", rd0)
         self.rs1 = Sym("_rs1", rs10)
         self.rs2 = Sym("_rs2", rs20)
+        self.rs3 = Sym("_rs3")  # FP registers: definitions never branch on them
+        self.rm = Sym("_rm")
         self.imm = Sym("_imm", imm0)
         self.csr = Sym("_csr")
         self.raw = Sym("_raw")
