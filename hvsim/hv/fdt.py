@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hvsim.hv.vm import VM
 
 #: What a VS-mode guest sees of the hart (no H: nested virtualization is not offered).
-GUEST_ISA_BASE = "rv64imac"
+GUEST_ISA_BASE = "rv64imafdc"
 GUEST_ISA_EXTENSIONS = ("zicsr", "zifencei", "zicntr")
 MMU_TYPE = "riscv,sv48"
 FDT_MAX = 0x10000
@@ -104,7 +104,7 @@ def build_fdt(vm: VM) -> bytes:
                     w.strings("compatible", "riscv")
                     w.string("riscv,isa", base + "".join("_" + e for e in extensions))
                     w.string("riscv,isa-base", "rv64i")
-                    w.strings("riscv,isa-extensions", *"imac", *extensions)
+                    w.strings("riscv,isa-extensions", *"imafdc", *extensions)
                     w.string("mmu-type", MMU_TYPE)
                     with w.node("interrupt-controller"):
                         w.u32("#address-cells", 0)

@@ -4,7 +4,7 @@ The process loop (one per vCPU)::
 
     wait until runnable (powered on, not blocked in WFI)
     acquire a pCPU from the scheduler            -> the wait is steal time
-    world switch in (GPRs, vs* CSRs, hstatus, hvip, hgatp with VMID)
+    world switch in (GPRs, FP registers and fcsr, vs* CSRs, hstatus, hvip, hgatp with VMID)
     repeat: apply posted requests, run a batch bounded by the slice end and the next timer
             deadline, charge its time, dispatch a VM exit if it ended in one
     world switch out, release the pCPU
@@ -13,6 +13,12 @@ While loaded, the pCPU's hart *is* the context: exit handlers read and write ``h
 ``hart.sepc`` and the CSRs, as KVM's handlers do with the trap frame.  Requests from other
 vCPUs (IPIs, remote fences, HSM start) are posted to the target and take effect at its next
 batch boundary; blocked targets are woken with :meth:`Vcpu.kick`.
+
+FP state is per vCPU like the GPRs: f0-f31 (the vCPU's list becomes the hart's), fflags and
+frm move with the world switch, and so does the HS-level mstatus.FS the guest runs under (KVM's
+``guest_context.sstatus.FS``): Initial at reset, Clean after a switch out that found it Dirty
+(the state was saved then).  KVM saves and restores lazily by FS; here the switch always moves
+it, which costs a few attribute copies.  The guest's own vsstatus.FS starts Off, as under KVM.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from hvsim.core import bits as B
 from hvsim.core import csr as C
+from hvsim.core import fpstate
 from hvsim.core.trap import MIP_VSEIP, MIP_VSSIP, MIP_VSTIP
 
 if TYPE_CHECKING:
@@ -87,6 +94,9 @@ class Vcpu:
         self.name = f"{vm.name}.vcpu{index}"
         # saved guest context (valid while not loaded on a pCPU)
         self.x = [0] * 32
+        self.f = [0] * 32  # FP registers (64-bit patterns) and fcsr
+        self.fflags = self.frm = 0
+        self.fs = fpstate.FS_INITIAL  # mstatus.FS while this vCPU runs (HS level)
         self.pc = 0
         self.priv = B.PRV_S
         self.vsstatus = 0
@@ -121,6 +131,9 @@ class Vcpu:
         """Guest entry as real hypervisors do it: a0 = hart id, a1 = opaque (FDT address)."""
         self.x[:] = [0] * 32
         self.x[10], self.x[11] = a0 & M64, a1 & M64
+        self.f[:] = [0] * 32
+        self.fflags = self.frm = 0
+        self.fs = fpstate.FS_INITIAL
         self.pc = pc
         self.priv = B.PRV_S
         self.vsstatus = 0
@@ -134,6 +147,8 @@ class Vcpu:
         vm = self.vm
         self.hart = hart
         hart.x = self.x
+        hart.f = self.f
+        hart.fflags, hart.frm = self.fflags, self.frm
         for name in GUEST_CSRS:
             setattr(hart, name, getattr(self, name))
         hart.mie = (hart.mie & ~C.VS_INTS) | self.vs_mie
@@ -148,8 +163,10 @@ class Vcpu:
             | (B.HSTATUS_SPVP if self.priv == B.PRV_S else 0)
         )
         hart.sepc = self.pc
-        hart.mstatus = (hart.mstatus & ~B.MSTATUS_SPP) | (
-            B.MSTATUS_SPP if self.priv == B.PRV_S else 0
+        hart.mstatus = (
+            (hart.mstatus & ~(B.MSTATUS_SPP | B.MSTATUS_FS))
+            | (B.MSTATUS_SPP if self.priv == B.PRV_S else 0)
+            | self.fs
         )
         self.resume(hart)
         hart.update_timers()
@@ -165,6 +182,9 @@ class Vcpu:
         self.priv = B.PRV_S if hart.hstatus & B.HSTATUS_SPVP else B.PRV_U
         for name in GUEST_CSRS:
             setattr(self, name, getattr(hart, name))
+        self.fflags, self.frm = hart.fflags, hart.frm  # self.f is hart.f: nothing to copy
+        fs = hart.mstatus & B.MSTATUS_FS
+        self.fs = fpstate.FS_CLEAN if fs == fpstate.FS_DIRTY else fs
         self.vs_mie = hart.mie & C.VS_INTS
         self.hstatus = hart.hstatus
         self.hart = None
