@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GUESTS = ROOT / "guests"
 CONFIGS = ROOT / "configs"
 #: The guest groups these tests run (built with one make call).
-GUEST_GROUPS = ("hello", "smp", "timer", "paging", "crash", "hostile")
+GUEST_GROUPS = ("hello", "smp", "timer", "paging", "crash", "hostile", "fp")
 #: Safety limits for one run: far beyond what any scenario needs.
 UNTIL_PS = 2 * 10**12  # 2 s of simulated time
 MAX_INSNS = 5_000_000  # the largest scenario retires about 1M
