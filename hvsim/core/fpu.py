@@ -57,8 +57,10 @@ class Format:
         "bias",
         "bits",
         "ebits",
+        "ebmax",
         "emax",
         "emin",
+        "esub",
         "expmask",
         "fmask",
         "hidden",
@@ -67,6 +69,8 @@ class Format:
         "maxfinite",
         "mbits",
         "p",
+        "qbias",
+        "qmax",
         "qnan",
         "quiet",
         "sign",
@@ -92,6 +96,10 @@ class Format:
         self.quiet = 1 << (self.mbits - 1)
         self.qnan = self.inf | self.quiet  # the canonical NaN
         self.maxfinite = self.inf - 1
+        self.qmax = self.emax - self.mbits  # the largest exponent of a normal's last bit
+        self.qbias = self.mbits + self.bias  # biased exponent = last bit's exponent + qbias
+        self.ebmax = (1 << self.ebits) - 1  # the biased exponent of infinities and NaNs
+        self.esub = self.emin - self.mbits  # the exponent of a subnormal's last bit
 
 
 F32 = Format(32, 24)
@@ -109,11 +117,10 @@ def is_snan(f: Format, x: int) -> bool:
 
 def _unpack(f: Format, x: int) -> tuple[int, int]:
     """(significand, exponent) of a finite value's magnitude: |x| = m * 2**e."""
-    e = (x & f.expmask) >> f.mbits
-    m = x & f.fmask
+    e = (x >> f.mbits) & f.ebmax
     if e:
-        return m | f.hidden, e - f.bias - f.mbits
-    return m, f.emin - f.mbits
+        return (x & f.fmask) | f.hidden, e - f.qbias
+    return x & f.fmask, f.esub
 
 
 def _nan_flags(f: Format, *xs: int) -> int:
@@ -148,31 +155,36 @@ def round_pack(f: Format, sign: int, m: int, e: int, rm: int) -> tuple[int, int]
     the sticky bit lies strictly below the rounding position.
     """
     p = f.p
+    emin = f.emin
     top = e + m.bit_length() - 1  # exponent of the leading bit
-    q = (top if top >= f.emin else f.emin) - (p - 1)  # exponent of the result's last bit
-    flags = 0
-    if e >= q:
-        r = m << (e - q)
+    q = (top if top >= emin else emin) - p + 1  # exponent of the result's last bit
+    s = q - e
+    if s <= 0:
+        r = m << -s
+        flags = 0
     else:
-        s = q - e
         r = m >> s
         rem = m & ((1 << s) - 1)
         if rem:
             flags = NX
-            if _round_up(rm, sign, r, rem, 1 << (s - 1)):
+            half = 1 << (s - 1)
+            if rm == RNE:
+                if rem > half or (rem == half and r & 1):
+                    r += 1
+            elif _round_up(rm, sign, r, rem, half):
                 r += 1
-            if top < f.emin and _tiny_after_rounding(f, sign, m, e, top, rm):
-                flags |= UF
+            if top < emin and _tiny_after_rounding(f, sign, m, e, top, rm):
+                flags = NX | UF
+        else:
+            flags = 0
     if r >> p:  # rounding carried into a new leading bit
         r >>= 1
         q += 1
-    if not r:
-        return sign << f.sshift, flags
-    if q + p - 1 > f.emax and r >> (p - 1):
-        return _overflow(f, sign, rm), flags | OF | NX
     if r >> (p - 1):  # normal
-        return (sign << f.sshift) | ((q + p - 1 + f.bias) << f.mbits) | (r & f.fmask), flags
-    return (sign << f.sshift) | r, flags  # subnormal (q is the subnormal quantum)
+        if q > f.qmax:
+            return _overflow(f, sign, rm), flags | OF | NX
+        return (sign << f.sshift) | ((q + f.qbias) << f.mbits) | (r & f.fmask), flags
+    return (sign << f.sshift) | r, flags  # subnormal or zero (q is the subnormal quantum)
 
 
 def _tiny_after_rounding(f: Format, sign: int, m: int, e: int, top: int, rm: int) -> bool:
@@ -478,6 +490,7 @@ _Q = _SCRATCH.cast("Q")
 _D = _SCRATCH.cast("d")
 _M52 = (1 << 52) - 1
 _H52 = 1 << 52
+_EXP = 0x7FF0_0000_0000_0000
 #: Operands and results of the fast paths stay inside these magnitudes: no overflow of any
 #: intermediate, and results far enough above the smallest normal number that neither
 #: underflow nor tininess can arise.
@@ -488,11 +501,6 @@ _SMALL = 2.0**-1020
 def _bits_of(x: float) -> int:
     _D[0] = x
     return _Q[0]
-
-
-def _sig(x: int) -> int:
-    """The integer significand of a binary64 bit pattern (hidden bit included)."""
-    return (x & _M52) | _H52 if x & 0x7FF0000000000000 else x & _M52
 
 
 def add_d(a: int, b: int, rm: int) -> tuple[int, int]:
@@ -524,7 +532,13 @@ def mul_d(a: int, b: int, rm: int) -> tuple[int, int]:
         _Q[0] = b
         r = x * _D[0]
         if _SMALL < abs(r) < _BIG:
-            p = _sig(a) * _sig(b)
+            ma = a & _M52
+            if a & _EXP:
+                ma |= _H52
+            mb = b & _M52
+            if b & _EXP:
+                mb |= _H52
+            p = ma * mb  # the exact product's significand
             span = p.bit_length() - (p & -p).bit_length()  # significant bits minus one
             _D[0] = r
             return _Q[0], (NX if span > 52 else 0)
@@ -566,3 +580,30 @@ def sqrt_d(a: int, rm: int) -> tuple[int, int]:
         exact = sq << d == ma if d >= 0 else sq == ma << -d
         return z, (0 if exact else NX)
     return sqrt(F64, a, rm)
+
+
+def fma_d(a: int, b: int, c: int, rm: int, neg_product: int, neg_addend: int):
+    """binary64 fused multiply-add (see :func:`fma`), with normal operands unpacked inline."""
+    ea = (a >> 52) & 0x7FF
+    eb = (b >> 52) & 0x7FF
+    ec = (c >> 52) & 0x7FF
+    if 0 < ea < 0x7FF and 0 < eb < 0x7FF and 0 < ec < 0x7FF:  # all normal: finite, nonzero
+        mp = ((a & _M52) | _H52) * ((b & _M52) | _H52)
+        ep = ea + eb - 2150  # 2 * (bias + 52)
+        mc = (c & _M52) | _H52
+        ec -= 1075
+        if ep > ec:
+            mp <<= ep - ec
+            e = ec
+        else:
+            mc <<= ec - ep
+            e = ep
+        if ((a ^ b) >> 63) ^ neg_product:
+            mp = -mp
+        s = mp - mc if (c >> 63) ^ neg_addend else mp + mc
+        if not s:
+            return _exact_zero(F64, rm), 0
+        if s < 0:
+            return round_pack(F64, 1, -s, e, rm)
+        return round_pack(F64, 0, s, e, rm)
+    return fma(F64, a, b, c, rm, neg_product, neg_addend)

@@ -95,7 +95,7 @@ def _fma(f: U.Format, neg_product: int, neg_addend: int):
     else:
 
         def fn(a: int, b: int, c: int, rm: int) -> tuple[int, int]:
-            return U.fma(D64, a, b, c, rm, neg_product, neg_addend)
+            return U.fma_d(a, b, c, rm, neg_product, neg_addend)
 
     return fn
 
@@ -118,6 +118,22 @@ def _pair(f: U.Format, op, flags: bool):
     if flags:
         return lambda a, b: op(D64, a, b)
     return lambda a, b: (op(D64, a, b), 0)
+
+
+# The sign injections of doubles, written out (FMV.D, FNEG.D and FABS.D are common moves).
+_D_SIGN, _D_ABS = 1 << 63, (1 << 63) - 1
+
+
+def _fsgnj_d(a: int, b: int) -> tuple[int, int]:
+    return (a & _D_ABS) | (b & _D_SIGN), 0
+
+
+def _fsgnjn_d(a: int, b: int) -> tuple[int, int]:
+    return (a & _D_ABS) | (~b & _D_SIGN), 0
+
+
+def _fsgnjx_d(a: int, b: int) -> tuple[int, int]:
+    return a ^ (b & _D_SIGN), 0
 
 
 def _box_result(fn):
@@ -197,9 +213,9 @@ OPS: dict[str, tuple[str, Callable]] = {
     "fsgnjx_s": (FF, _box_result(_pair(S32, U.fsgnjx, False))),
     "fmin_s": (FF, _box_result(_pair(S32, U.fmin, True))),
     "fmax_s": (FF, _box_result(_pair(S32, U.fmax, True))),
-    "fsgnj_d": (FF, _pair(D64, U.fsgnj, False)),
-    "fsgnjn_d": (FF, _pair(D64, U.fsgnjn, False)),
-    "fsgnjx_d": (FF, _pair(D64, U.fsgnjx, False)),
+    "fsgnj_d": (FF, _fsgnj_d),
+    "fsgnjn_d": (FF, _fsgnjn_d),
+    "fsgnjx_d": (FF, _fsgnjx_d),
     "fmin_d": (FF, _pair(D64, U.fmin, True)),
     "fmax_d": (FF, _pair(D64, U.fmax, True)),
     "feq_s": (XFF, _pair(S32, U.feq, True)),
