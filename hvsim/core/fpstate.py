@@ -17,9 +17,10 @@ Owns where the F/D state lives and when it may be used:
 For speed, ``hart.fpr`` is ``hart.f`` while FS is Dirty wherever it counts (mstatus, and
 vsstatus with V=1) and an empty list otherwise: generated code indexes ``h.fpr`` on the fast
 path of FP loads and stores and helpers test it, so an empty list (IndexError, a falsy value)
-sends them to the slow path that applies the rules above.  :func:`refresh` recomputes it; the
-hart calls it between blocks whenever its flag is set (every change of mstatus, vsstatus or V
-sets it), and :func:`dirty` after making the state Dirty.
+sends them to the slow path that applies the rules above.  :func:`refresh` recomputes it: the
+hart does when its translation context is refreshed (FS and V are among that context's
+inputs, so every change of them between blocks leads there), :func:`dirty` after making the
+state Dirty, and the hypervisor after a world switch gave the hart another vCPU's registers.
 """
 
 from __future__ import annotations

@@ -67,7 +67,6 @@ from hvsim.isa import encoding as E
 from hvsim.mem.phys import PhysMem
 
 M64 = B.M64
-FS = B.MSTATUS_FS
 #: A data-TLB key: the page address of a virtual address (``va & PAGE_KEY``).
 PAGE_KEY = M64 & ~0xFFF
 PRV_U, PRV_S, PRV_M = B.PRV_U, B.PRV_S, B.PRV_M
@@ -115,8 +114,12 @@ TARGET_M, TARGET_HS, TARGET_VS = 3, 1, 2
 BARE_CONTEXT = ("bare",)
 #: The mstatus and vsstatus bits translation contexts depend on (MPRV/MPP/MPV pick the data
 #: privilege; SUM and MXR change permissions).
-CONTEXT_MSTATUS = B.MSTATUS_MPRV | B.MSTATUS_MPP | B.MSTATUS_MPV | B.MSTATUS_SUM | B.MSTATUS_MXR
-CONTEXT_VSSTATUS = B.MSTATUS_SUM | B.MSTATUS_MXR
+#: FS is among them for the FP fast paths' ``fpr`` (see :mod:`hvsim.core.fpstate`), which
+#: _refresh_context recomputes too.
+CONTEXT_MSTATUS = (
+    B.MSTATUS_MPRV | B.MSTATUS_MPP | B.MSTATUS_MPV | B.MSTATUS_SUM | B.MSTATUS_MXR | B.MSTATUS_FS
+)
+CONTEXT_VSSTATUS = B.MSTATUS_SUM | B.MSTATUS_MXR | B.MSTATUS_FS
 MAX_CONTEXTS = 64
 
 
@@ -586,11 +589,6 @@ class Hart:
         if inputs != memo[0] or self.fctx is not memo[1] or self.dctx.get(memo[2]) is not memo[3]:
             self._refresh_context()
         # fpstate.refresh, inlined: the FP fast paths' view of mstatus.FS/vsstatus.FS and V
-        st = self.mstatus
-        if st & FS == FS and (not self.virt or self.vsstatus & FS == FS):
-            self.fpr = self.f
-        else:
-            self.fpr = fpstate.NOFP
         return None
 
     def _lookup(self, pc: int, single: bool) -> tuple:
@@ -678,6 +676,7 @@ class Hart:
         self.tr, self.tw = dc
         self.data_priv, self.data_virt = dpriv, dvirt
         self._context_memo = (self._context_inputs(), self.fctx, dkey, dc)
+        fpstate.refresh(self)
 
     def flush_jump_caches(self) -> None:
         for jc, _ in self.fctx.values():

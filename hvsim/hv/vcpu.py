@@ -169,6 +169,7 @@ class Vcpu:
             | self.fs
         )
         self.resume(hart)
+        fpstate.refresh(hart)  # another vCPU's registers may be the hart's FP fast-path view
         hart.update_timers()
 
     def resume(self, hart: Hart) -> None:
