@@ -18,7 +18,7 @@ Schema (all keys optional unless marked *required*)::
                  g_walk_level, wfi_wakeup; [cost.exit_handling] kind[.detail...] = cycles
     [[vm]]       name (required), kernel (required), kernel_format, load_addr, entry, memory,
                  ram_base, vcpus, pin, weight, cap, priority, console_prefix, console_input or
-                 console_input_file, console_log, bootargs, sstc, paging, page_size
+                 console_input_file, console_log, bootargs, initrd, sstc, paging, page_size
       [vm.delegation]   hedeleg / hideleg: an integer or a list of cause names/numbers
       [vm.emulate.csr]  <CSR name or number> = value
       [[vm.device]]     type (required), base (required), name, size, irq, other keys -> options
@@ -364,6 +364,7 @@ VM_SPEC: dict[str, Parser] = {
     "console_input_file": string,
     "console_log": boolean,
     "bootargs": string,
+    "initrd": string,  # resolved by parse_vm
     "sstc": boolean,
     "paging": choice("demand", "eager"),
     "page_size": one_of({"4K": 4 * KiB, "2M": 2 * MiB}),
@@ -521,6 +522,8 @@ def parse_vm(data: Mapping[str, Any], at: At, base: Path, host: HostConfig) -> V
     require(data, at, "kernel", "the path of the guest kernel image")
     values, _ = parse_fields(data, at, VM_SPEC)
     values["kernel"] = resolve_file(values["kernel"], at.key("kernel"), base, "an existing file")
+    if "initrd" in values:
+        values["initrd"] = resolve_file(values["initrd"], at.key("initrd"), base, "a file")
     if "console_input" in values and "console_input_file" in values:
         raise at.key("console_input_file").error("conflicts with console_input (give only one)")
     if "console_input" in values:

@@ -48,6 +48,7 @@ class VmConfig:
     console_input: bytes = b""
     console_log: bool = True  # also write <outdir>/<name>.console.log when an OUTDIR is given
     bootargs: str = ""
+    initrd: Path | None = None  # initial ramdisk, placed in RAM and named in /chosen
     sstc: bool = True  # advertise and enable Sstc (henvcfg.STCE)
     paging: str = "demand"  # "demand": map guest RAM on first touch; "eager": map at start
     page_size: int = 0x200000  # G-stage leaf size for guest RAM (4 KiB or 2 MiB)

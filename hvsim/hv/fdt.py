@@ -2,8 +2,9 @@
 
 The tree describes what the guest really gets: its harts (``riscv,isa`` lists exactly what the
 hart implements for a VS-mode guest, ``mmu-type``, a ``riscv,cpu-intc`` child), the timebase,
-its RAM, ``/chosen`` (bootargs, stdout-path) and every device on the VM's bus — a device type
-contributes its node through an optional ``fdt_node(writer, base, vm)`` method.
+its RAM, ``/chosen`` (bootargs, stdout-path, the initrd's ``linux,initrd-start``/``-end``)
+and every device on the VM's bus — a device type contributes its node through an optional
+``fdt_node(writer, base, vm)`` method.
 
 The blob goes near the top of guest RAM (2 MiB below the end when RAM allows, like QEMU keeps
 it clear of the kernel) and its address is passed to the boot vCPU in a1.
@@ -60,6 +61,9 @@ class FdtWriter:
         for addr, size in pairs:
             cells += [addr >> 32, addr & 0xFFFFFFFF, size >> 32, size & 0xFFFFFFFF]
         self.u32(name, *cells)
+
+    def u64(self, name: str, value: int) -> None:
+        self.sw.property(name, value.to_bytes(8, "big"))
 
     def string(self, name: str, value: str) -> None:
         self.sw.property_string(name, value)
@@ -131,7 +135,17 @@ def build_fdt(vm: VM) -> bytes:
                 w.string("bootargs", cfg.bootargs)
             if stdout:
                 w.string("stdout-path", stdout)
+            if vm.initrd is not None:
+                w.u64("linux,initrd-start", vm.initrd[0])
+                w.u64("linux,initrd-end", vm.initrd[1])
     return w.finish()
+
+
+def fdt_address(ram_end: int, ram_size: int) -> int:
+    """Where a VM's device tree goes (the loader keeps the initrd below it)."""
+    if ram_size >= 8 << 20:
+        return ram_end - 0x200000
+    return (ram_end - FDT_MAX) & ~0xFFF
 
 
 def place_fdt(vm: VM) -> int:
@@ -139,9 +153,6 @@ def place_fdt(vm: VM) -> int:
     blob = build_fdt(vm)
     if len(blob) > FDT_MAX:
         raise ValueError(f"{vm.name}: device tree of {len(blob)} bytes is too large")
-    if vm.ram_size >= 8 << 20:
-        addr = vm.ram_end - 0x200000
-    else:
-        addr = (vm.ram_end - FDT_MAX) & ~0xFFF
+    addr = fdt_address(vm.ram_end, vm.ram_size)
     vm.write_guest(addr, blob)
     return addr

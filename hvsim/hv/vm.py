@@ -1,5 +1,9 @@
 """A virtual machine: guest RAM carved from host memory, its G-stage table, devices, image, vCPUs.
 
+The kernel goes where its ELF segments say, or (raw images such as Linux's ``Image``) 2 MiB
+into RAM; an initrd goes where QEMU's virt machine puts it (half-way into RAM, at most
+128 MiB in, kept below the device tree) and ``/chosen`` names it.
+
 Guest RAM ``[ram_base, ram_base + memory)`` is backed by one contiguous host range.  It is
 mapped into the G-stage either at start (``paging = "eager"``) or page by page on the first
 guest-page fault that touches it (``"demand"``, counted as demand-paging exits, as KVM fills
@@ -16,17 +20,21 @@ from typing import TYPE_CHECKING
 
 from hvsim.devices import DEVICE_TYPES, Device
 from hvsim.hv.console import Console
+from hvsim.hv.fdt import fdt_address
 from hvsim.hv.gstage import GStage
 from hvsim.hv.vcpu import Power, Vcpu
 from hvsim.hv.vmid import VmidHolder
 from hvsim.loader.elf import LoaderError, load_elf, load_raw
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from hvsim.config.model import DeviceConfig, VmConfig
     from hvsim.hv.host import Host
     from hvsim.stats.recorder import ExitRecord
 
 IMAGE_OFFSET = 0x200000  # raw kernels load 2 MiB into RAM, like Linux expects
+INITRD_MAX_OFFSET = 128 << 20  # an initrd goes at most this far into RAM (QEMU's choice)
 
 
 class GuestMemoryError(ValueError):
@@ -79,15 +87,20 @@ class VM(VmidHolder):
         for i, dev_cfg in enumerate(config.devices):
             self.add_device(dev_cfg, i)
         self.vcpus = [Vcpu(self, i) for i in range(config.vcpus)]
-        self.entry = self._load_image()
+        #: the initrd's guest-physical [start, end), or None
+        self.initrd: tuple[int, int] | None = None
+        self.entry, kernel_end = self._load_image()
+        if config.initrd is not None:
+            self.initrd = self._load_initrd(config.initrd, kernel_end)
         self.fdt_addr = host.build_fdt(self)
         boot = self.vcpus[0]
         boot.set_entry(self.entry, 0, self.fdt_addr)
         boot.power = Power.STARTED
 
     # ---- image ------------------------------------------------------------------------------
-    def _load_image(self) -> int:
-        """Place the kernel (ELF segments at their physical addresses, or a raw image)."""
+    def _load_image(self) -> tuple[int, int]:
+        """Place the kernel (ELF segments at their physical addresses, or a raw image);
+        return its entry point and the end of its highest segment."""
         cfg = self.config
         fmt = cfg.kernel_format
         if fmt == "auto":
@@ -101,16 +114,41 @@ class VM(VmidHolder):
         else:
             load_addr = cfg.load_addr if cfg.load_addr is not None else self.ram_base + IMAGE_OFFSET
             image = load_raw(cfg.kernel, load_addr)
+        kernel_end = self.ram_base
         for seg in image.segments:
             if not self.is_ram(seg.paddr, max(seg.memsz, 1)):
+                hint = ""
+                if fmt == "elf" and seg.paddr < self.ram_base and image.entry >> 63:
+                    hint = " (a Linux vmlinux is linked at physical 0: boot arch/riscv/boot/Image)"
                 raise LoaderError(
                     f"{cfg.kernel}: segment [{seg.paddr:#x}, {seg.paddr + seg.memsz:#x}) lies "
-                    f"outside {self.name}'s RAM [{self.ram_base:#x}, {self.ram_end:#x})"
+                    f"outside {self.name}'s RAM [{self.ram_base:#x}, {self.ram_end:#x}){hint}"
                 )
             self.write_guest(seg.paddr, seg.data)
             if seg.memsz > len(seg.data):
                 self.write_guest(seg.paddr + len(seg.data), bytes(seg.memsz - len(seg.data)))
-        return cfg.entry if cfg.entry is not None else image.entry
+            kernel_end = max(kernel_end, seg.paddr + seg.memsz)
+        return (cfg.entry if cfg.entry is not None else image.entry), kernel_end
+
+    def _load_initrd(self, path: Path, kernel_end: int) -> tuple[int, int]:
+        """Copy the initrd into RAM between the kernel and the device tree; return its range."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LoaderError(f"{path}: cannot read file: {exc.strerror}") from None
+        limit = fdt_address(self.ram_end, self.ram_size)
+        start = self.ram_base + min(self.ram_size // 2, INITRD_MAX_OFFSET)
+        if start + len(data) > limit:  # a large initrd: as high as the device tree allows
+            start = (limit - len(data)) & ~0xFFF
+        if start < kernel_end:
+            room = max(limit - (kernel_end + 0xFFF & ~0xFFF), 0)
+            raise LoaderError(
+                f"{path}: initrd of {len(data)} bytes does not fit in {self.name}'s RAM between "
+                f"the kernel (ends at {kernel_end:#x}) and the device tree ({limit:#x}): "
+                f"{room} bytes free; give the VM more memory"
+            )
+        self.write_guest(start, data)
+        return start, start + len(data)
 
     # ---- guest memory ----------------------------------------------------------------------
     def _leaf_size(self) -> int:

@@ -89,6 +89,7 @@ console_prefix = "L> "
 console_input = "root\\n"
 console_log = false
 bootargs = "console=hvc0"
+initrd = "sub/../input.txt"
 sstc = false
 paging = "eager"
 page_size = "4K"
@@ -161,6 +162,7 @@ def test_every_key_reaches_the_model(tmp_path: Path, kernel: Path) -> None:
     assert vm.console_input == b"root\n"
     assert vm.console_log is False
     assert vm.bootargs == "console=hvc0"
+    assert vm.initrd == (tmp_path / "input.txt").resolve()
     assert vm.sstc is False
     assert (vm.paging, vm.page_size) == ("eager", 4096)
     assert vm.hedeleg == (1 << BREAKPOINT) | (1 << LOAD_PAGE_FAULT) | (1 << ILLEGAL_INSTRUCTION)
@@ -304,6 +306,11 @@ ERRORS = {
         '[[vm]]\nname = "a"\nkernel = "../guests/build/none.elf"\n',
         "vm[0].kernel",
         ["expected an existing file", "none.elf", "no such file", "make -C guests"],
+    ),
+    "initrd does not exist": (
+        VM + 'initrd = "rootfs.cpio"\n',
+        "vm[0].initrd",
+        ["expected a file", "rootfs.cpio", "no such file"],
     ),
     "bad vm name": ('[[vm]]\nname = "a b"\nkernel = "guest.bin"\n', "vm[0].name", ['"a b"']),
     "duplicate vm names": (VM + VM, "vm[1].name", ['duplicate VM name "a"', "vm[0].name"]),

@@ -1,5 +1,6 @@
-"""Real Linux kernels boot as VMs, end to end: variant (a) on the SBI console and variant (c)
-with the UART, the PLIC and a virtio-blk disk whose host image file the test inspects.
+"""Real Linux kernels boot as VMs, end to end: variant (a) on the SBI console (also with an
+external initrd as ``rdinit``) and variant (c) with the UART, the PLIC and a virtio-blk disk
+whose host image file the test inspects.
 
 The kernels come from ``guests/linux/build.sh`` (cached in ``$HVSIM_LINUX_CACHE``, default
 ``~/.cache/hvsim/linux``; a no-op when up to date, so only the first run pays for the build).
@@ -59,6 +60,29 @@ def test_linux_sbi_console_boots_to_init_and_powers_off() -> None:
     printed = sum(1 for line in lines if line.startswith("[linux] "))
     assert counters["exits.sbi.legacy.console_putchar"] >= printed
     assert host.stats.vcpus[0].instructions > 5_000_000
+
+
+def test_linux_runs_init_from_an_external_initrd(tmp_path: Path) -> None:
+    """The scenario's initrd reaches the kernel through /chosen: its /init-ext exists only
+    there (the kernel's built-in initramfs has /init), and rdinit names it."""
+    build_kernels("sbi")
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(CACHE / "sbi/rootfs/init", root / "init-ext")
+    archive = subprocess.run(
+        ["cpio", "-o", "-H", "newc", "--quiet"],
+        input=b"init-ext\n",
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout
+    initrd = tmp_path / "initrd.cpio"
+    initrd.write_bytes(archive)
+    bootargs = "console=hvc0 earlycon=sbi rdinit=/init-ext HVSIM_VM=from-initrd"
+    host, lines = boot(ROOT / "configs/linux.toml", initrd=initrd, bootargs=bootargs)
+    assert host.vms[0].state == "shutdown", lines[-20:]
+    assert "[linux] Hello from Linux init on hvsim, VM from-initrd!" in lines
+    assert any("Unpacking initramfs" in line for line in lines)
 
 
 def test_linux_devices_reads_and_writes_the_virtio_disk(tmp_path: Path) -> None:

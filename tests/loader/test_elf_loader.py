@@ -297,3 +297,17 @@ def test_corrupted_files_load_or_raise_loader_error(
         assert "\n" not in str(exc)
     else:
         assert image.segments
+
+
+def test_linux_vmlinux_is_refused_with_a_hint_to_boot_the_image(tmp_path: Path, elf64) -> None:
+    """vmlinux links at physical 0 with a high virtual entry; the VM loader names the Image."""
+    from hvsim.config.model import Scenario, VmConfig
+    from hvsim.hv.host import Host
+
+    path = tmp_path / "vmlinux"
+    path.write_bytes(elf64([(0, 0xFFFF_FFFF_8000_0000, b"\0" * 16, 16)], 0xFFFF_FFFF_8000_0000))
+    with pytest.raises(LoaderError) as exc:
+        Host(Scenario(None, (VmConfig("vm", path),)), console_sink=lambda line: None)
+    message = one_line(exc)
+    assert "[0x0, 0x10) lies outside vm's RAM" in message
+    assert "arch/riscv/boot/Image" in message
