@@ -63,7 +63,7 @@ class FdtWriter:
         self.u32(name, *cells)
 
     def u64(self, name: str, value: int) -> None:
-        self.sw.property(name, value.to_bytes(8, "big"))
+        self.sw.property_u64(name, value)
 
     def string(self, name: str, value: str) -> None:
         self.sw.property_string(name, value)

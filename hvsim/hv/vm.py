@@ -24,7 +24,7 @@ from hvsim.hv.fdt import fdt_address
 from hvsim.hv.gstage import GStage
 from hvsim.hv.vcpu import Power, Vcpu
 from hvsim.hv.vmid import VmidHolder
-from hvsim.loader.elf import LoaderError, load_elf, load_raw
+from hvsim.loader.elf import LoaderError, load_elf, load_raw, read_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -132,10 +132,7 @@ class VM(VmidHolder):
 
     def _load_initrd(self, path: Path, kernel_end: int) -> tuple[int, int]:
         """Copy the initrd into RAM between the kernel and the device tree; return its range."""
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise LoaderError(f"{path}: cannot read file: {exc.strerror}") from None
+        data = read_file(path)
         limit = fdt_address(self.ram_end, self.ram_size)
         start = self.ram_base + min(self.ram_size // 2, INITRD_MAX_OFFSET)
         if start + len(data) > limit:  # a large initrd: as high as the device tree allows

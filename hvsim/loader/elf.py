@@ -193,13 +193,18 @@ def load_elf(path: str | Path) -> ElfImage:
     return ElfImage(path, entry, segments, symbols)
 
 
+def read_file(path: str | Path) -> bytes:
+    """A whole image file (raw kernel, initrd); :class:`LoaderError` if it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise LoaderError(f"{path}: cannot read file: {exc.strerror or exc}") from None
+
+
 def load_raw(path: str | Path, load_addr: int) -> ElfImage:
     """A raw binary image: the whole file at ``load_addr``, entered at ``load_addr``."""
     path = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise LoaderError(f"{path}: cannot read file: {exc.strerror or exc}") from None
+    data = read_file(path)
     if not data:
         raise LoaderError(f"{path}: empty file")
     return ElfImage(path, load_addr, [Segment(load_addr, load_addr, data, len(data), 7)])
