@@ -2,7 +2,8 @@
 
 The kernel goes where its ELF segments say, or (raw images such as Linux's ``Image``) 2 MiB
 into RAM; an initrd goes where QEMU's virt machine puts it (half-way into RAM, at most
-128 MiB in, kept below the device tree) and ``/chosen`` names it.
+128 MiB in), moved above a kernel that reaches further and below the device tree, and
+``/chosen`` names it.
 
 Guest RAM ``[ram_base, ram_base + memory)`` is backed by one contiguous host range.  It is
 mapped into the G-stage either at start (``paging = "eager"``) or page by page on the first
@@ -134,11 +135,12 @@ class VM(VmidHolder):
         """Copy the initrd into RAM between the kernel and the device tree; return its range."""
         data = read_file(path)
         limit = fdt_address(self.ram_end, self.ram_size)
-        start = self.ram_base + min(self.ram_size // 2, INITRD_MAX_OFFSET)
+        kernel_top = (kernel_end + 0xFFF) & ~0xFFF  # the first page above the kernel
+        start = max(self.ram_base + min(self.ram_size // 2, INITRD_MAX_OFFSET), kernel_top)
         if start + len(data) > limit:  # a large initrd: as high as the device tree allows
             start = (limit - len(data)) & ~0xFFF
-        if start < kernel_end:
-            room = max(limit - (kernel_end + 0xFFF & ~0xFFF), 0)
+        if start < kernel_top:
+            room = max(limit - kernel_top, 0)
             raise LoaderError(
                 f"{path}: initrd of {len(data)} bytes does not fit in {self.name}'s RAM between "
                 f"the kernel (ends at {kernel_end:#x}) and the device tree ({limit:#x}): "

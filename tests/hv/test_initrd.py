@@ -70,6 +70,17 @@ def test_a_large_initrd_goes_just_below_the_device_tree(tmp_path: Path) -> None:
     assert vm.read_guest(start, len(data)) == data
 
 
+def test_an_initrd_goes_above_a_kernel_that_reaches_past_half_of_ram(tmp_path: Path) -> None:
+    kernel = WFI_LOOP + bytes(7 * MiB)  # the raw kernel spans 2 MiB..9 MiB + 8 bytes
+    data = b"\x5a" * MiB
+    vm, props = boot_vm(tmp_path, data, 16 * MiB, kernel=kernel)
+    start = vm.ram_base + 9 * MiB + 0x1000  # the first page above the kernel
+    assert vm.initrd == (start, start + len(data))
+    assert props["linux,initrd-start"] == start
+    assert vm.read_guest(start, len(data)) == data
+    assert vm.read_guest(vm.ram_base + 0x200000, len(WFI_LOOP)) == WFI_LOOP
+
+
 def test_an_initrd_that_does_not_fit_is_refused_with_the_room_left(tmp_path: Path) -> None:
     kernel = WFI_LOOP + bytes(3 * MiB)  # the raw kernel spans 2..5 MiB into RAM
     with pytest.raises(LoaderError) as exc:
